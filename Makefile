@@ -1,0 +1,45 @@
+# 两条命令：make site（建环境、装依赖、构建网站）和 make test。
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+DEV_INSTALLED := $(VENV)/.dev-installed
+# Material prints a long end-of-life banner on every build; it is recorded in the README instead.
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: site test serve check lint lock clean
+
+site: $(INSTALLED)
+	$(BIN)/township-archive build
+
+test: $(DEV_INSTALLED)
+	$(BIN)/python -m pytest
+
+serve: $(INSTALLED)
+	$(BIN)/mkdocs serve
+
+check: $(INSTALLED)
+	$(BIN)/township-archive check
+
+lint: $(DEV_INSTALLED)
+	$(BIN)/ruff check scripts tests
+
+$(INSTALLED): requirements.lock scripts/pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e scripts
+	touch $@
+
+$(DEV_INSTALLED): $(INSTALLED) requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	touch $@
+
+# Re-pin the runtime dependencies from scripts/pyproject.toml in a scratch environment.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet ./scripts
+	{ echo "# Runtime dependencies, pinned. Regenerate: make lock"; .lock-venv/bin/pip freeze | grep -v '^township-archive'; } > requirements.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf site site.previous .site-build-* $(VENV)

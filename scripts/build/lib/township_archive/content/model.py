@@ -1,0 +1,95 @@
+"""The archive's content model: sections, articles and their rights overrides."""
+
+from __future__ import annotations
+
+import enum
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Section:
+    """A column of the archive; `id` is its folder under docs/ and its URL."""
+
+    id: str
+    title: str
+    description: str = ""
+    stale_after_days: int | None = None
+
+    @property
+    def url(self) -> str:
+        return f"{self.id}/"
+
+
+class Status(str, enum.Enum):
+    DRAFT = "draft"
+    REVIEW = "review"
+    PUBLISHED = "published"
+
+    @property
+    def label(self) -> str:
+        return {"draft": "草稿", "review": "审核中", "published": "已发布"}[self.value]
+
+
+@dataclass(frozen=True)
+class RightsOverride:
+    """Per-article changes to the site's default rights notice."""
+
+    holder: str | None = None
+    notice: str | None = None
+    license: str | None = None
+    license_url: str | None = None
+    original_title: str | None = None
+    original_source: str | None = None
+    original_url: str | None = None
+    original_author: str | None = None
+
+    @property
+    def is_reprint(self) -> bool:
+        return bool(self.original_source or self.original_title or self.original_url)
+
+
+@dataclass
+class Article:
+    source_path: str  # relative to docs/, '/'-separated
+    section: Section
+    title: str
+    slug: str
+    status: Status
+    date: datetime | None
+    updated: datetime | None = None
+    authors: tuple[str, ...] = ()
+    source: str = ""
+    editor: str = ""
+    tags: tuple[str, ...] = ()
+    villages: tuple[str, ...] = ()
+    summary: str = ""
+    cover: str | None = None  # relative to docs/, '/'-separated
+    rights: RightsOverride = field(default_factory=RightsOverride)
+    body_chars: int = 0
+
+    @property
+    def url(self) -> str:
+        return f"{self.section.id}/{self.slug}/"
+
+    @property
+    def dest_path(self) -> str:
+        return f"{self.url}index.html"
+
+    @property
+    def is_public(self) -> bool:
+        return self.status is Status.PUBLISHED
+
+    @property
+    def asset_folder(self) -> str:
+        """Images belong in a folder named like the article file, beside it."""
+        return self.source_path.rsplit(".", 1)[0] + "/"
+
+    @property
+    def year(self) -> int | None:
+        return self.date.year if self.date else None
+
+    def reading_minutes(self, chars_per_minute: int) -> int:
+        # Chinese has no spaces to count words by; readers manage ~300-500 characters a minute.
+        return max(1, math.ceil(self.body_chars / chars_per_minute))

@@ -1,0 +1,75 @@
+"""Problems found in content: values with a code, a place and a Chinese message.
+
+Library code never prints; it returns `Problem`s. The CLI and the MkDocs
+plugin each have one reporter that turns them into output.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from dataclasses import asdict, dataclass
+from typing import Iterable
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    @property
+    def label(self) -> str:
+        return "错误" if self is Severity.ERROR else "警告"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in one place. `path` is relative to the project root."""
+
+    path: str
+    line: int
+    code: str
+    message: str
+    hint: str = ""
+    severity: Severity = Severity.ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def location(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    def as_text(self) -> str:
+        text = f"{self.location()}: {self.severity.label} [{self.code}] {self.message}"
+        if self.hint:
+            text += f"\n    提示：{self.hint}"
+        return text
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return data
+
+
+def count_errors(problems: Iterable[Problem]) -> int:
+    return sum(1 for problem in problems if problem.is_error)
+
+
+def summary(problems: list[Problem]) -> str:
+    errors = count_errors(problems)
+    warnings = len(problems) - errors
+    if not problems:
+        return "内容检查通过，没有发现问题。"
+    return f"共发现 {errors} 处错误、{warnings} 处警告。"
+
+
+def to_json(problems: list[Problem]) -> str:
+    return json.dumps(
+        {
+            "errors": count_errors(problems),
+            "warnings": len(problems) - count_errors(problems),
+            "problems": [problem.as_dict() for problem in sorted(problems)],
+        },
+        ensure_ascii=False,
+        indent=2,
+    )

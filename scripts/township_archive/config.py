@@ -1,0 +1,96 @@
+"""Typed configuration of the archive plugin (the `township-archive` block in mkdocs.yml).
+
+Everything that names a particular township lives here, so another township can
+reuse the tooling by writing its own mkdocs.yml.
+"""
+
+from __future__ import annotations
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+from .content.model import Section
+from .listings import RESERVED_FOLDERS
+from .rights.notice import SiteRights
+
+
+class SectionConfig(Config):
+    # Folder under docs/ and the section's URL; lower-case ASCII.
+    id = c.Type(str)
+    title = c.Type(str)
+    description = c.Type(str, default="")
+    # Inspection rule: warn when the section has had no new article for this many days.
+    stale_after_days = c.Optional(c.Type(int))
+
+
+class ContactConfig(Config):
+    phone = c.Type(str, default="")
+    email = c.Type(str, default="")
+    address = c.Type(str, default="")
+
+
+class RegistrationConfig(Config):
+    # ICP filing number; shown linked to the MIIT filing site.
+    icp = c.Type(str, default="")
+    icp_url = c.Type(str, default="https://beian.miit.gov.cn/")
+    # Public security (公安) filing number and its record URL.
+    police = c.Type(str, default="")
+    police_url = c.Type(str, default="")
+
+
+class RightsConfig(Config):
+    holder = c.Type(str)
+    policy = c.Type(
+        str,
+        default="未经书面授权，任何媒体、网站或个人不得转载、摘编或以其他方式使用本站作品；已获授权的，应在授权范围内使用并注明来源。",
+    )
+    reprint_contact = c.Type(str, default="")
+    since_year = c.Optional(c.Type(int))
+
+
+class ArchiveConfig(Config):
+    enabled = c.Type(bool, default=True)
+
+    # Site identity
+    region = c.Type(str)
+    sponsor = c.Type(str)
+    organizer = c.Type(str, default="")
+    default_source = c.Type(str, default="")
+    contact = c.SubConfig(ContactConfig)
+    registration = c.SubConfig(RegistrationConfig)
+    rights = c.SubConfig(RightsConfig)
+
+    # Content
+    sections = c.ListOfItems(c.SubConfig(SectionConfig))
+
+    # Listings
+    page_size = c.Type(int, default=20)
+    home_latest = c.Type(int, default=8)
+    reading_speed = c.Type(int, default=400)  # Chinese characters per minute
+
+    def validate(self):
+        failed, warnings = super().validate()
+        ids = [section.id for section in self.sections or []]
+        for section_id in ids:
+            if section_id in RESERVED_FOLDERS or not section_id.isascii() or section_id != section_id.lower():
+                failed.append(("sections", c.ValidationError(f"栏目 id “{section_id}”不可用：请用小写英文或拼音，且不能是 {', '.join(sorted(RESERVED_FOLDERS))}。")))
+        if len(set(ids)) != len(ids):
+            failed.append(("sections", c.ValidationError("栏目 id 有重复。")))
+        if not ids:
+            failed.append(("sections", c.ValidationError("至少要配置一个栏目（sections）。")))
+        return failed, warnings
+
+
+def sections_of(config: ArchiveConfig) -> list[Section]:
+    return [
+        Section(s.id, s.title, s.description, s.stale_after_days) for s in config.sections
+    ]
+
+
+def site_rights_of(config: ArchiveConfig) -> SiteRights:
+    rights = config.rights
+    return SiteRights(rights.holder, rights.policy, rights.reprint_contact, rights.since_year)
+
+
+def default_source_of(config: ArchiveConfig) -> str:
+    return config.default_source or config.sponsor

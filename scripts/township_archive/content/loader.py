@@ -1,0 +1,151 @@
+"""Loading and validating the whole archive from the docs folder.
+
+The archive is read once per build, before MkDocs touches the output folder,
+so bad content stops the build while the last good site is still in place.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from ..problems import Problem, Severity
+from .frontmatter import decode, parse
+from .model import Article, Section
+from .schema import validate_article
+
+
+@dataclass
+class Archive:
+    sections: list[Section]
+    articles: list[Article] = field(default_factory=list)  # every valid article, drafts too
+
+    @property
+    def published(self) -> list[Article]:
+        """Public articles, newest first (ties broken by slug, so order is stable)."""
+        public = [a for a in self.articles if a.is_public]
+        return sorted(public, key=lambda a: (a.date or datetime.min, a.section.id, a.slug), reverse=True)
+
+    def in_section(self, section: Section) -> list[Article]:
+        return [a for a in self.published if a.section == section]
+
+    def by_tag(self) -> dict[str, list[Article]]:
+        return self._group(lambda a: a.tags)
+
+    def by_village(self) -> dict[str, list[Article]]:
+        return self._group(lambda a: a.villages)
+
+    def by_year(self) -> dict[int, list[Article]]:
+        groups = self._group(lambda a: (a.year,) if a.year else ())
+        return dict(sorted(groups.items(), reverse=True))
+
+    def _group(self, keys) -> dict:
+        groups: dict = defaultdict(list)
+        for article in self.published:
+            for key in keys(article):
+                groups[key].append(article)
+        return dict(groups)
+
+    def article_for(self, source_path: str) -> Article | None:
+        for article in self.articles:
+            if article.source_path == source_path:
+                return article
+        return None
+
+
+def load_archive(
+    docs_dir: Path,
+    sections: list[Section],
+    default_source: str,
+    display_root: Path | None = None,
+) -> tuple[Archive, list[Problem]]:
+    """Read every article under the section folders of `docs_dir`.
+
+    Problems name files relative to `display_root` (the project folder), so
+    staff see `docs/党建成果/文章.md:3`.
+    """
+    display_root = display_root or docs_dir.parent
+    problems: list[Problem] = []
+    archive = Archive(sections)
+    by_folder = {section.id: section for section in sections}
+    slug_lines: dict[str, int] = {}
+
+    def shown(path: Path) -> str:
+        try:
+            return path.relative_to(display_root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def exists(relative: str) -> bool:
+        return (docs_dir / relative).is_file()
+
+    for section in sections:
+        if not (docs_dir / section.id).is_dir():
+            problems.append(
+                Problem(
+                    shown(docs_dir / section.id), 0, "missing-section-folder",
+                    f"栏目“{section.title}”的文件夹不存在。", f"新建文件夹 docs/{section.id}/，或从 mkdocs.yml 的 sections 中删掉这个栏目。",
+                    Severity.WARNING,
+                )
+            )
+
+    for path in sorted(docs_dir.rglob("*.md")):
+        relative = path.relative_to(docs_dir).as_posix()
+        if any(part.startswith(".") for part in relative.split("/")):
+            continue
+        text, decode_problems = decode(shown(path), path.read_bytes())
+        problems += decode_problems
+        top = relative.split("/", 1)[0]
+        if text is None or "/" not in relative:
+            continue  # top-level pages (home, about) are not articles
+        if relative == f"{top}/index.md":
+            continue  # a section's own introduction
+        section = by_folder.get(top)
+        if section is None:
+            problems.append(
+                Problem(
+                    shown(path), 1, "unknown-section",
+                    f"文件夹 docs/{top}/ 不是已配置的栏目，这篇文章无法归类。",
+                    "把文章移到这些栏目文件夹之一：" + "、".join(f"docs/{s.id}/（{s.title}）" for s in sections),
+                )
+            )
+            continue
+        front, parse_problems = parse(shown(path), text)
+        problems += parse_problems
+        if front is None:
+            continue
+        article, article_problems = validate_article(
+            shown(path), relative, front, section, sections, exists, default_source
+        )
+        problems += article_problems
+        if article is not None:
+            archive.articles.append(article)
+            slug_lines[relative] = front.line_of("slug")
+
+    problems += _slug_collisions(archive.articles, slug_lines, shown, docs_dir)
+    return archive, sorted(problems)
+
+
+def _slug_collisions(articles: list[Article], slug_lines: dict[str, int], shown, docs_dir: Path) -> list[Problem]:
+    """Slugs are unique across the whole site, not just a section, so that an
+    article can move between sections and keep a recognisable address."""
+    owners: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        owners[article.slug].append(article)
+    problems = []
+    for slug, same in owners.items():
+        if len(same) < 2:
+            continue
+        names = "、".join(shown(docs_dir / a.source_path) for a in same)
+        for article in same:
+            problems.append(
+                Problem(
+                    shown(docs_dir / article.source_path), slug_lines[article.source_path],
+                    "duplicate-slug", f"网址名 {slug} 重复，这些文章会抢同一个网址：{names}。",
+                    "给其中一篇改一个不同的 slug（例如加上年份或村名拼音）。",
+                )
+            )
+    return problems
+

@@ -1,0 +1,110 @@
+"""Listing pages: sections, tags and years, paginated so no page grows with the archive."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from .content.loader import Archive
+from .content.model import Article
+from .content.slugs import unique_slugs
+
+TAGS_URL = "tags/"
+YEARS_URL = "archive/"
+RESERVED_FOLDERS = frozenset({"tags", "archive", "assets", "search", "page"})
+
+
+@dataclass(frozen=True)
+class ListingPage:
+    kind: str  # "section" | "tag" | "year" | "tag-index" | "year-index"
+    title: str
+    base_url: str
+    number: int = 1
+    count: int = 1
+    articles: tuple[Article, ...] = ()
+    description: str = ""
+    total: int = 0
+
+    @property
+    def url(self) -> str:
+        return self.page_url(self.number)
+
+    @property
+    def src_uri(self) -> str:
+        return f"{self.url}index.md"
+
+    def page_url(self, number: int) -> str:
+        return self.base_url if number == 1 else f"{self.base_url}page/{number}/"
+
+    @property
+    def previous_url(self) -> str | None:
+        return self.page_url(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.page_url(self.number + 1) if self.number < self.count else None
+
+    def pager(self, around: int = 2) -> list[tuple[int | None, str | None]]:
+        """Page links with gaps: 1 … 4 5 [6] 7 8 … 20, gaps as (None, None)."""
+        shown = sorted({1, self.count, *range(self.number - around, self.number + around + 1)})
+        links: list[tuple[int | None, str | None]] = []
+        previous = 0
+        for number in shown:
+            if number < 1 or number > self.count:
+                continue
+            if number - previous > 1:
+                links.append((None, None))
+            links.append((number, self.page_url(number)))
+            previous = number
+        return links
+
+
+def paginate(
+    kind: str, title: str, base_url: str, articles: list[Article], page_size: int, description: str = ""
+) -> list[ListingPage]:
+    count = max(1, math.ceil(len(articles) / page_size))
+    return [
+        ListingPage(
+            kind,
+            title,
+            base_url,
+            number,
+            count,
+            tuple(articles[(number - 1) * page_size : number * page_size]),
+            description,
+            len(articles),
+        )
+        for number in range(1, count + 1)
+    ]
+
+
+@dataclass
+class ListingPlan:
+    """Every listing page of the site, and the names behind tag URLs."""
+
+    pages: list[ListingPage] = field(default_factory=list)
+    tag_slugs: dict[str, str] = field(default_factory=dict)
+
+    def by_src_uri(self) -> dict[str, ListingPage]:
+        return {page.src_uri: page for page in self.pages}
+
+    def tag_url(self, tag: str) -> str:
+        return f"{TAGS_URL}{self.tag_slugs[tag]}/"
+
+
+def plan_listings(archive: Archive, page_size: int) -> ListingPlan:
+    plan = ListingPlan()
+    for section in archive.sections:
+        plan.pages += paginate(
+            "section", section.title, section.url, archive.in_section(section), page_size, section.description
+        )
+    tags = archive.by_tag()
+    plan.tag_slugs = unique_slugs(list(tags))
+    plan.pages.append(ListingPage("tag-index", "标签", TAGS_URL, total=len(tags)))
+    for tag in sorted(tags, key=lambda t: (-len(tags[t]), plan.tag_slugs[t])):
+        plan.pages += paginate("tag", tag, plan.tag_url(tag), tags[tag], page_size)
+    years = archive.by_year()
+    plan.pages.append(ListingPage("year-index", "归档", YEARS_URL, total=len(archive.published)))
+    for year, articles in years.items():
+        plan.pages += paginate("year", f"{year}年", f"{YEARS_URL}{year}/", articles, page_size)
+    return plan

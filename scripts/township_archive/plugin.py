@@ -1,0 +1,133 @@
+"""MkDocs adapter: wires the build's events to the archive modules.
+
+Read the class top to bottom as the build's timeline. Logic lives in the
+modules it calls; this file only translates between MkDocs and them.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from . import templating
+from .config import ArchiveConfig, default_source_of, sections_of, site_rights_of
+from .content.loader import Archive, load_archive
+from .content.model import Article
+from .listings import ListingPage, ListingPlan, plan_listings
+from .problems import Problem, count_errors
+from .rights.notice import article_notice
+from .site_checks import theme_problems
+
+log = logging.getLogger("mkdocs.plugins.township_archive")
+
+
+class ArchivePlugin(BasePlugin[ArchiveConfig]):
+    def __init__(self) -> None:
+        self.archive: Archive | None = None
+        self.plan = ListingPlan()
+        self.listing_by_src: dict[str, ListingPage] = {}
+        self.article_by_src: dict[str, Article] = {}
+
+    # Configuration: refuse settings that would break the site in China or offline.
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        search_lang = list(search.config.lang or []) if search is not None else None
+        self._report(theme_problems(Path(config.config_file_path), config.theme.get("font"), search_lang), "站点配置")
+        return config
+
+    # Content is read and validated before MkDocs empties site_dir,
+    # so a broken article never costs the last good site.
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        if not self.config.enabled:
+            return
+        docs_dir = Path(config.docs_dir)
+        self.archive, problems = load_archive(
+            docs_dir, sections_of(self.config), default_source_of(self.config), Path(config.config_file_path).parent
+        )
+        self._report(problems, "内容检查")
+        self.plan = plan_listings(self.archive, self.config.page_size)
+        self.listing_by_src = self.plan.by_src_uri()
+        self.article_by_src = {a.source_path: a for a in self.archive.articles}
+
+    # Articles get their slug URLs; drafts stay out of the build (but show in `mkdocs serve`);
+    # listing pages are added; the navigation lists sections, never articles.
+    @event_priority(50)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled or self.archive is None:
+            return None
+        drafts: list[str] = []
+        for article in self.archive.articles:
+            file = files.get_file_from_path(article.source_path)
+            if file is None:
+                continue
+            _move(file, article.dest_path)
+            if article.is_public:
+                file.inclusion = InclusionLevel.NOT_IN_NAV
+            else:
+                file.inclusion = InclusionLevel.DRAFT
+                drafts.append(article.asset_folder)
+        for file in files:
+            if drafts and file.src_uri.startswith(tuple(drafts)):
+                file.inclusion = InclusionLevel.DRAFT
+        for listing in self.plan.pages:
+            existing = files.get_file_from_path(listing.src_uri)
+            if existing is None:
+                files.append(File.generated(config, listing.src_uri, content=templating.listing_source(listing)))
+            if listing.number > 1 or listing.kind in ("tag", "year"):
+                files.get_file_from_path(listing.src_uri).inclusion = InclusionLevel.NOT_IN_NAV
+        config.nav = templating.navigation(self.archive, files)
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if not self.config.enabled:
+            return None
+        src = page.file.src_uri
+        if src in self.article_by_src:
+            article = self.article_by_src[src]
+            page.meta["template"] = "article.html"
+            page.meta.setdefault("description", article.summary)
+            page.meta["author"] = "、".join(article.authors)
+        elif src in self.listing_by_src:
+            page.meta["template"] = "listing.html"
+        return None
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        if not self.config.enabled or self.archive is None:
+            return None
+        templating.install(env, templating.SiteView.build(self.config, self.archive, self.plan, files))
+        return env
+
+    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
+        if not self.config.enabled:
+            return None
+        src = page.file.src_uri
+        if src in self.article_by_src:
+            article = self.article_by_src[src]
+            context["article"] = article
+            context["notice"] = article_notice(site_rights_of(self.config), article)
+            context["reading_minutes"] = article.reading_minutes(self.config.reading_speed)
+        if src in self.listing_by_src:
+            context["listing"] = self.listing_by_src[src]
+        return context
+
+    def _report(self, problems: list[Problem], what: str) -> None:
+        for problem in problems:
+            (log.error if problem.is_error else log.warning)(problem.as_text())
+        errors = count_errors(problems)
+        if errors:
+            raise PluginError(f"{what}未通过：共 {errors} 处错误，请按上面的提示修改后重新构建。已发布的网站没有被改动。")
+
+
+def _move(file: File, dest_uri: str) -> None:
+    """Point a file at a new output path; MkDocs caches the derived URL and paths."""
+    file.dest_uri = dest_uri
+    for cached in ("url", "abs_dest_path"):
+        file.__dict__.pop(cached, None)
