@@ -66,9 +66,9 @@ def check_project(config_file: Path) -> list[Problem]:
 def _print_problems(console: Console, problems: list[Problem]) -> None:
     for problem in problems:
         style = "bold red" if problem.severity is Severity.ERROR else "yellow"
-        console.print(f"[bold]{problem.location()}[/]: [{style}]{problem.severity.label}[/] [dim]\\[{problem.code}][/] {problem.message}", highlight=False)
+        console.print(f"[bold]{problem.location()}[/]: [{style}]{problem.severity.label}[/] [dim]\\[{problem.code}][/] {problem.message}", soft_wrap=True)
         if problem.hint:
-            console.print(f"    [cyan]提示：[/]{problem.hint}", highlight=False)
+            console.print(f"    [cyan]提示：[/]{problem.hint}", soft_wrap=True)
 
 
 def cmd_check(args, console: Console) -> int:
@@ -91,7 +91,7 @@ def cmd_build(args, console: Console) -> int:
     if args.strict:
         command.append("--strict")
     try:
-        result = subprocess.run(command, cwd=project)
+        result = subprocess.run(command, cwd=project, check=False)
         if result.returncode != 0:
             console.print("[bold red]构建失败[/]：请按上面的提示修改。原来的网站（site/）保持不变。", highlight=False)
             return result.returncode

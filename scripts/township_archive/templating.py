@@ -46,7 +46,7 @@ class SiteView:
     total: int
 
     @classmethod
-    def build(cls, identity, archive: Archive, plan: ListingPlan, files) -> "SiteView":
+    def build(cls, identity, archive: Archive, plan: ListingPlan, files) -> SiteView:
         published = archive.published
         by_tag = archive.by_tag()
         newest_year = published[0].year if published else None

@@ -20,6 +20,17 @@ from ..problems import Problem
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text: PyYAML raises a bare ValueError on
+    2024-13-45, and our own date parser reports it with a line and a hint."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 @dataclass
 class FrontMatter:
     data: dict[str, Any]
@@ -68,8 +79,8 @@ def parse(path: str, text: str) -> tuple[FrontMatter | None, list[Problem]]:
     # Line 1 is the opening fence, so YAML line 0 is file line 2.
     offset = 2
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-        data = yaml.load(yaml_text, Loader=yaml.SafeLoader)
+        node = yaml.compose(yaml_text, Loader=_Loader)
+        data = yaml.load(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + offset if mark else 1
@@ -81,6 +92,10 @@ def parse(path: str, text: str) -> tuple[FrontMatter | None, list[Problem]]:
                 f"头信息的格式有误：{error.problem or error.context}。",
                 "检查这一行及上一行：冒号后要有一个空格，列表项以“- ”开头，缩进用空格不用 Tab，含冒号的文字用引号括起来。",
             )
+        ]
+    except (yaml.YAMLError, ValueError, TypeError) as error:  # e.g. an explicit !!timestamp that is not a date
+        return None, [
+            Problem(path, offset, "yaml-syntax", f"头信息无法读取：{error}。", "检查头信息中带 !! 的写法，去掉它们。")
         ]
     if data is None:
         data, node = {}, None

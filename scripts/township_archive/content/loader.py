@@ -66,7 +66,8 @@ def load_archive(
     Problems name files relative to `display_root` (the project folder), so
     staff see `docs/党建成果/文章.md:3`.
     """
-    display_root = display_root or docs_dir.parent
+    docs_dir = docs_dir.resolve()
+    display_root = (display_root or docs_dir.parent).resolve()
     problems: list[Problem] = []
     archive = Archive(sections)
     by_folder = {section.id: section for section in sections}

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Callable
+from typing import Any
 
 from ..problems import Problem, Severity
 from .frontmatter import FrontMatter
@@ -207,7 +208,7 @@ def validate_article(
 
     title = check.text("title")
     if not str(data.get("title") or "").strip():
-        check.error("title", "missing-field", "缺少标题（title）。", f"示例：{FIELDS['title'].example}")
+        check.error("title", "missing-field", "缺少标题（title）。", f"在头信息中加一行，例如 {FIELDS['title'].example}")
 
     status_value = data.get("status", "draft")
     status = STATUS_WORDS.get(str(status_value).strip()) if status_value is not None else None
@@ -238,17 +239,17 @@ def validate_article(
     published_at = check.date("date")
     updated = check.date("updated")
     if publishing and "date" not in data:
-        check.error("date", "missing-field", "已发布的文章缺少发布时间（date）。", f"示例：{FIELDS['date'].example}")
+        check.error("date", "missing-field", "已发布的文章缺少发布时间（date）。", f"在头信息中加一行，例如 {FIELDS['date'].example}")
     if published_at and updated and updated < published_at:
         check.error("updated", "updated-before-date", "更新时间早于发布时间。", "检查两个日期是否写反。")
 
     authors = check.text_list("authors")
     if publishing and not data.get("authors"):
-        check.error("authors", "missing-field", "已发布的文章缺少作者（authors）。", f"示例：{FIELDS['authors'].example}")
+        check.error("authors", "missing-field", "已发布的文章缺少作者（authors）。", f"在头信息中加一行，例如 {FIELDS['authors'].example}")
 
     editor = check.text("editor")
     if publishing and not editor:
-        check.error("editor", "missing-field", "已发布的文章缺少责任编辑（editor）。", f"示例：{FIELDS['editor'].example}")
+        check.error("editor", "missing-field", "已发布的文章缺少责任编辑（editor）。", f"在头信息中加一行，例如 {FIELDS['editor'].example}")
 
     slug = check.text("slug")
     if slug:

@@ -1,0 +1,99 @@
+"""Shared fixtures: copies of the real project built with the real MkDocs, in temporary folders."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def run(args: list[str], cwd: Path) -> Run:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", NO_COLOR="1", COLUMNS="200")
+    result = subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=env, timeout=300, check=False)
+    return Run(result.returncode, result.stdout, result.stderr)
+
+
+class Project:
+    """A copy of mkdocs.yml, docs/ and overrides/ that a test may break."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.docs = root / "docs"
+
+    def write(self, relative: str, text: str | bytes) -> Path:
+        path = self.docs / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    def mkdocs_build(self, site_dir: str = "site") -> Run:
+        return run([str(BIN / "mkdocs"), "build", "--strict", "--site-dir", site_dir], self.root)
+
+    def cli(self, *args: str) -> Run:
+        return run([str(BIN / "township-archive"), *args], self.root)
+
+
+def copy_project(destination: Path) -> Project:
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in ("mkdocs.yml", "overrides", "docs"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name)
+        else:
+            shutil.copy2(source, destination / name)
+    return Project(destination)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The repository's own sample archive, built once in strict mode."""
+    built = copy_project(tmp_path_factory.mktemp("sample") / "project")
+    result = built.mkdocs_build()
+    assert result.returncode == 0, result.output
+    return built.root / "site"
+
+
+def article(
+    title: str = "测试文章",
+    slug: str | None = "ce-shi-wen-zhang",
+    status: str = "published",
+    date: str = "2024-05-01",
+    extra: str = "",
+    body: str = "正文第一段。\n",
+) -> str:
+    """Front matter plus body of a valid published article; `extra` adds raw YAML lines."""
+    lines = ["---", f"title: {title}"]
+    if slug:
+        lines.append(f"slug: {slug}")
+    lines += [f"status: {status}", f"date: {date}", "authors: [测试作者]", "editor: 测试编辑", "tags: [测试]"]
+    if extra:
+        lines.append(extra.rstrip("\n"))
+    lines.append("---")
+    return "\n".join(lines) + "\n\n" + body
