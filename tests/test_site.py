@@ -224,3 +224,43 @@ def test_slug_stays_when_title_changes(project: Project):
     assert project.mkdocs_build().returncode == 0
     page = project.root / "site/dangjian/hongse-daipaoyuan/index.html"
     assert "新标题" in page.read_text(encoding="utf-8")
+
+
+def test_section_introduction_written_by_staff_heads_its_listing(sample_site: Path):
+    page = parse(sample_site / "jiaoyu-jidi/index.html")
+    assert "基地展示终端上的内容与本栏目一致" in page.plain
+    assert "陈铭枢生平简介" in page.plain
+
+
+def test_serve_previews_drafts_with_a_banner(project: Project):
+    """`make serve` runs `mkdocs serve`: drafts are visible there, marked as such."""
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+
+    from conftest import BIN
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [str(BIN / "mkdocs"), "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"],
+        cwd=project.root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/dangjian/caogao-shili/", timeout=5) as response:
+                    html = response.read().decode("utf-8")
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.5)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert "村级治安亭建设情况（草稿）" in html
+    assert "草稿：本文尚未发布" in html
