@@ -264,3 +264,10 @@ def test_serve_previews_drafts_with_a_banner(project: Project):
         server.wait(timeout=10)
     assert "村级治安亭建设情况（草稿）" in html
     assert "草稿：本文尚未发布" in html
+
+
+def test_not_found_page_is_in_chinese_and_leads_back(sample_site: Path):
+    page = parse(sample_site / "404.html")
+    assert "页面不存在" in page.plain
+    for title in SECTION_TITLES:
+        assert title in page.plain
