@@ -6,11 +6,16 @@ reuse the tooling by writing its own mkdocs.yml.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
 from .content.model import Section
 from .listings import RESERVED_FOLDERS
+from .media.encode import find_cjk_font
+from .media.library import MediaSettings
+from .media.model import MediaSpec
 from .rights.notice import SiteRights
 
 
@@ -21,6 +26,8 @@ class SectionConfig(Config):
     description = c.Type(str, default="")
     # Inspection rule: warn when the section has had no new article for this many days.
     stale_after_days = c.Optional(c.Type(int))
+    # Visible credit on this section's pictures; unset follows media.watermark.enabled.
+    watermark = c.Optional(c.Type(bool))
 
 
 class ContactConfig(Config):
@@ -48,6 +55,31 @@ class RightsConfig(Config):
     since_year = c.Optional(c.Type(int))
 
 
+class WatermarkConfig(Config):
+    enabled = c.Type(bool, default=False)
+    # {holder} and {author} are filled in per image.
+    text = c.Type(str, default="© {holder}")
+    # A font with Chinese glyphs; empty: the first Noto CJK / WenQuanYi font found.
+    font = c.Type(str, default="")
+
+
+class MediaConfig(Config):
+    enabled = c.Type(bool, default=True)
+    widths = c.ListOfItems(c.Type(int), default=[480, 960, 1600])
+    formats = c.ListOfItems(c.Choice(("avif", "webp")), default=["avif", "webp"])
+    quality_avif = c.Type(int, default=55)
+    quality_webp = c.Type(int, default=78)
+    quality_jpeg = c.Type(int, default=80)
+    # Larger images are refused as likely decompression bombs.
+    max_megapixels = c.Type(int, default=220)
+    # Narrower images get a warning when used as a cover or in an article.
+    min_width = c.Type(int, default=480)
+    cache_dir = c.Type(str, default=".cache/media")
+    workers = c.Type(int, default=0)  # 0: all cores
+    lightbox = c.Type(bool, default=True)
+    watermark = c.SubConfig(WatermarkConfig)
+
+
 class ArchiveConfig(Config):
     enabled = c.Type(bool, default=True)
 
@@ -62,6 +94,9 @@ class ArchiveConfig(Config):
 
     # Content
     sections = c.ListOfItems(c.SubConfig(SectionConfig))
+
+    # Images
+    media = c.SubConfig(MediaConfig)
 
     # Listings
     page_size = c.Type(int, default=20)
@@ -78,13 +113,42 @@ class ArchiveConfig(Config):
             failed.append(("sections", c.ValidationError("栏目 id 有重复。")))
         if not ids:
             failed.append(("sections", c.ValidationError("至少要配置一个栏目（sections）。")))
+        watermark = self.media.watermark if self.media else None
+        if watermark is not None and (watermark.enabled or any(s.watermark for s in self.sections or [])):
+            font = watermark.font or find_cjk_font()
+            if not font or not Path(font).is_file():
+                failed.append(("media", c.ValidationError(
+                    "已开启图片可见署名（watermark），但找不到中文字体。请安装 fonts-noto-cjk，或在 media.watermark.font 中写明字体文件路径。"
+                )))
         return failed, warnings
 
 
 def sections_of(config: ArchiveConfig) -> list[Section]:
-    return [
-        Section(s.id, s.title, s.description, s.stale_after_days) for s in config.sections
-    ]
+    return [Section(s.id, s.title, s.description, s.stale_after_days, s.watermark) for s in config.sections]
+
+
+def media_settings_of(config: ArchiveConfig, project_dir: Path) -> MediaSettings:
+    media = config.media
+    spec = MediaSpec(
+        widths=tuple(sorted(media.widths)),
+        formats=tuple(media.formats),
+        quality={"avif": media.quality_avif, "webp": media.quality_webp, "jpeg": media.quality_jpeg},
+        max_pixels=media.max_megapixels * 1_000_000,
+    )
+    watermark = media.watermark
+    uses_watermark = watermark.enabled or any(s.watermark for s in config.sections)
+    font = (watermark.font or find_cjk_font()) if uses_watermark else None
+    return MediaSettings(
+        spec=spec,
+        cache_dir=project_dir / media.cache_dir,
+        site_holder=config.rights.holder,
+        site_terms=config.rights.policy,
+        min_width=media.min_width,
+        workers=media.workers,
+        watermark=watermark.enabled,
+        watermark_text=watermark.text,
+        watermark_font=font,
+    )
 
 
 def site_rights_of(config: ArchiveConfig) -> SiteRights:

@@ -7,20 +7,27 @@ modules it calls; this file only translates between MkDocs and them.
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
+from urllib.parse import quote
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 from . import templating
-from .config import ArchiveConfig, default_source_of, sections_of, site_rights_of
+from .config import ArchiveConfig, default_source_of, media_settings_of, sections_of, site_rights_of
 from .content.loader import Archive, load_archive
 from .content.model import Article
 from .listings import ListingPage, ListingPlan, plan_listings
+from .media.figures import FigureContext, FigureExtension
+from .media.library import MediaLibrary, build_library, is_raster
+from .media.process import MediaCache
 from .problems import Problem, count_errors
+from .progress import terminal_progress
 from .rights.notice import article_notice
 from .site_checks import theme_problems
 
@@ -33,14 +40,25 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.plan = ListingPlan()
         self.listing_by_src: dict[str, ListingPage] = {}
         self.article_by_src: dict[str, Article] = {}
+        self.library = MediaLibrary()
+        self.figures = FigureContext()
+        self.serving = False
 
-    # Configuration: refuse settings that would break the site in China or offline.
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # `mkdocs serve` previews drafts, so their images are processed too.
+        self.serving = command == "serve"
+
+    # Configuration: refuse settings that would break the site in China or offline;
+    # register the figure extension that turns images into responsive, credited figures.
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
         search = config.plugins.get("material/search") or config.plugins.get("search")
         search_lang = list(search.config.lang or []) if search is not None else None
         self._report(theme_problems(Path(config.config_file_path), config.theme.get("font"), search_lang), "站点配置")
+        self.figures = FigureContext(lightbox=self.config.media.lightbox and "glightbox" in config.plugins)
+        if self.config.media.enabled:
+            config.markdown_extensions.append(FigureExtension(self.figures))
         return config
 
     # Content is read and validated before MkDocs empties site_dir,
@@ -49,9 +67,17 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         if not self.config.enabled:
             return
         docs_dir = Path(config.docs_dir)
-        self.archive, problems = load_archive(
-            docs_dir, sections_of(self.config), default_source_of(self.config), Path(config.config_file_path).parent
-        )
+        project = Path(config.config_file_path).parent
+        self.archive, problems = load_archive(docs_dir, sections_of(self.config), default_source_of(self.config), project)
+        if self.config.media.enabled:
+            self.library, media_problems = build_library(
+                docs_dir, project, self.archive, media_settings_of(self.config, project),
+                include_drafts=self.serving, progress=terminal_progress("处理图片", sys.stderr),
+            )
+            problems = sorted(problems + media_problems)
+            if self.library.processed or self.library.cached:
+                log.info(f"图片：新处理 {self.library.processed} 张，使用缓存 {self.library.cached} 张")
+            self.figures.library = self.library
         self._report(problems, "内容检查")
         self.plan = plan_listings(self.archive, self.config.page_size)
         self.listing_by_src = self.plan.by_src_uri()
@@ -77,6 +103,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         for file in files:
             if drafts and file.src_uri.startswith(tuple(drafts)):
                 file.inclusion = InclusionLevel.DRAFT
+        self._publish_variants(files, config)
         for listing in self.plan.pages:
             existing = files.get_file_from_path(listing.src_uri)
             if existing is None:
@@ -89,6 +116,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled:
             return None
+        self.figures.start_page(page.file.src_uri, lambda uri: quote(get_relative_url(uri, page.url)))
         src = page.file.src_uri
         if src in self.article_by_src:
             article = self.article_by_src[src]
@@ -99,10 +127,16 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             page.meta["template"] = "listing.html"
         return None
 
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        # The lightbox's script and styles only on pages that have figures.
+        if self.config.enabled and self.figures.images_on_page == 0:
+            page.meta["glightbox"] = False
+        return None
+
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         if not self.config.enabled or self.archive is None:
             return None
-        templating.install(env, templating.SiteView.build(self.config, self.archive, self.plan, files))
+        templating.install(env, templating.SiteView.build(self.config, self.archive, self.plan, self.library))
         return env
 
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
@@ -117,6 +151,19 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         if src in self.listing_by_src:
             context["listing"] = self.listing_by_src[src]
         return context
+
+    def _publish_variants(self, files: Files, config: MkDocsConfig) -> None:
+        """Originals never reach the site (they carry GPS and serials); their variants do."""
+        cache = MediaCache(Path(config.config_file_path).parent / self.config.media.cache_dir)
+        for file in list(files):
+            if file.src_uri in self.library.sidecars:
+                file.inclusion = InclusionLevel.EXCLUDED
+            elif is_raster(file.src_uri) and file.inclusion.is_included():
+                file.inclusion = InclusionLevel.EXCLUDED if self.config.media.enabled else file.inclusion
+        for image in self.library.images.values():
+            folder = cache.dir_for(image.key)
+            for variant in image.variants:
+                files.append(File.generated(config, image.src_uri(variant), abs_src_path=str(folder / variant.filename)))
 
     def _report(self, problems: list[Problem], what: str) -> None:
         for problem in problems:

@@ -12,6 +12,8 @@ import yaml
 from .content.loader import Archive
 from .content.model import Article, Section
 from .listings import TAGS_URL, YEARS_URL, ListingPage, ListingPlan
+from .media.library import MediaLibrary
+from .media.model import ProcessedImage
 from .rights.notice import year_range
 
 
@@ -42,18 +44,14 @@ class SiteView:
     years: tuple[NamedCount, ...]
     copyright_years: str
     tag_urls: dict[str, str]
-    cover_urls: dict[str, str]
+    library: MediaLibrary
     total: int
 
     @classmethod
-    def build(cls, identity, archive: Archive, plan: ListingPlan, files) -> SiteView:
+    def build(cls, identity, archive: Archive, plan: ListingPlan, library: MediaLibrary) -> SiteView:
         published = archive.published
         by_tag = archive.by_tag()
         newest_year = published[0].year if published else None
-        covers = {}
-        for article in published:
-            if article.cover and (file := files.get_file_from_path(article.cover)) is not None:
-                covers[article.source_path] = file.url
         return cls(
             identity=identity,
             sections=tuple(
@@ -67,12 +65,12 @@ class SiteView:
             years=tuple(NamedCount(f"{y}年", len(a), f"{YEARS_URL}{y}/") for y, a in archive.by_year().items()),
             copyright_years=year_range(identity.rights.since_year, newest_year),
             tag_urls={tag: plan.tag_url(tag) for tag in by_tag},
-            cover_urls=covers,
+            library=library,
             total=len(published),
         )
 
-    def cover_url(self, article: Article) -> str | None:
-        return self.cover_urls.get(article.source_path)
+    def cover(self, article: Article) -> ProcessedImage | None:
+        return self.library.get(article.cover) if article.cover else None
 
 
 def chinese_date(value: datetime | None, with_time: bool = False) -> str:

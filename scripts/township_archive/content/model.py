@@ -16,6 +16,7 @@ class Section:
     title: str
     description: str = ""
     stale_after_days: int | None = None
+    watermark: bool | None = None  # None: follow the site setting
 
     @property
     def url(self) -> str:
@@ -67,7 +68,10 @@ class Article:
     summary: str = ""
     cover: str | None = None  # relative to docs/, '/'-separated
     rights: RightsOverride = field(default_factory=RightsOverride)
+    photographer: str = ""
     body_chars: int = 0
+    body: str = field(default="", repr=False)
+    body_line: int = 1  # file line where the Markdown body starts
 
     @property
     def url(self) -> str:

@@ -54,6 +54,11 @@ FIELDS: dict[str, FieldSpec] = {
     "cover": FieldSpec(
         "封面图", "文件路径", "选填", "封面图片，路径相对于本文件，文件必须存在。", "cover: dangjian-wangge/cover.jpg"
     ),
+    "photographer": FieldSpec(
+        "摄影", "文字", "选填",
+        "本文图片的作者（摄影），显示在图片说明中并写入图片文件；不写时署名网站版权方。单张图片可用同名说明文件另行指定（见手册）。",
+        "photographer: 张三",
+    ),
     "slug": FieldSpec(
         "网址名", "小写字母、数字和连字符", "发布时必填",
         "文章网址的最后一段。不写时由标题拼音生成；发布后固定不变，改标题不改网址。全站不得重复。",
@@ -289,6 +294,7 @@ def validate_article(
     tags = check.text_list("tags")
     villages = check.text_list("villages")
     source = check.text("source") or default_source
+    photographer = check.text("photographer")
 
     if any(p.is_error for p in check.problems) or not title or not slug:
         return None, check.problems
@@ -310,7 +316,10 @@ def validate_article(
         summary=summary or excerpt(body),
         cover=cover_path,
         rights=rights,
+        photographer=photographer,
         body_chars=count_characters(body),
+        body=body,
+        body_line=front.body_line,
     )
     return article, check.problems
 

@@ -1,0 +1,150 @@
+"""Python-Markdown extension: plain `![替代文字](photo.jpg "图片说明")` becomes a responsive,
+credited <figure>; a paragraph of several images becomes a gallery.
+
+The plugin tells the extension which page is being rendered (`FigureContext`);
+`src` and `href` stay docs-relative so MkDocs still checks and rewrites them,
+while `srcset` URLs are made relative to the page here.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from .library import MediaLibrary
+from .model import ProcessedImage
+from .references import resolve
+
+CONTENT_SIZES = "(min-width: 76.25em) 720px, (min-width: 60em) 62vw, 100vw"
+GALLERY_SIZES = "(min-width: 60em) 240px, 50vw"
+
+
+@dataclass
+class FigureContext:
+    library: MediaLibrary = field(default_factory=MediaLibrary)
+    page_source: str = ""  # docs-relative source path of the page being rendered
+    url_for: Callable[[str], str] = str  # docs-relative output path -> URL relative to the page
+    lightbox: bool = True
+    images_on_page: int = 0
+
+    def start_page(self, page_source: str, url_for: Callable[[str], str]) -> None:
+        self.page_source, self.url_for, self.images_on_page = page_source, url_for, 0
+
+
+def srcset(image: ProcessedImage, fmt: str, url_for: Callable[[str], str]) -> str:
+    return ", ".join(f"{url_for(image.src_uri(v))} {v.width}w" for v in image.of_format(fmt))
+
+
+class FigureTreeprocessor(Treeprocessor):
+    def __init__(self, md: Markdown, context: FigureContext):
+        super().__init__(md)
+        self.context = context
+
+    def run(self, root: etree.Element) -> None:
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag == "p" and self._only_images(child):
+                    images = list(child)
+                    if len(images) == 1:
+                        replacement = self._figure(images[0])
+                    else:
+                        replacement = etree.Element("div", {"class": "ta-gallery"})
+                        for image in images:
+                            replacement.append(self._figure(image, GALLERY_SIZES))
+                    replacement.tail = child.tail
+                    parent.remove(child)
+                    parent.insert(index, replacement)
+                elif child.tag == "img":
+                    picture = self._picture(child, CONTENT_SIZES)
+                    if picture is not None:
+                        picture.tail = child.tail
+                        parent.remove(child)
+                        parent.insert(index, picture)
+
+    @staticmethod
+    def _only_images(paragraph: etree.Element) -> bool:
+        if (paragraph.text or "").strip() or not len(paragraph):
+            return False
+        return all(el.tag == "img" and not (el.tail or "").strip() for el in paragraph)
+
+    def _processed(self, img: etree.Element) -> tuple[str, ProcessedImage] | None:
+        target = resolve(img.get("src", ""), self.context.page_source)
+        image = self.context.library.get(target) if target else None
+        return (target, image) if image else None
+
+    def _figure(self, img: etree.Element, sizes: str = CONTENT_SIZES) -> etree.Element:
+        figure = etree.Element("figure", {"class": "ta-figure"})
+        found = self._processed(img)
+        picture = self._picture(img, sizes)
+        if picture is None:  # not a processed image (SVG, missing): leave it as it is
+            figure.append(img)
+            return figure
+        if self.context.lightbox and found:
+            _target, image = found
+            link = etree.SubElement(
+                figure, "a",
+                {"class": "glightbox", "href": self._relative_to_source(image.src_uri(image.fallback())),
+                 "data-type": "image", "data-gallery": "page", "data-title": img.get("title") or img.get("alt", ""),
+                 "data-description": self.context.library.credits[found[0]].line if found[0] in self.context.library.credits else ""},
+            )
+            link.append(picture)
+        else:
+            figure.append(picture)
+        caption = etree.SubElement(figure, "figcaption")
+        if img.get("title"):
+            caption.text = img.get("title")
+        credit = self.context.library.credits.get(found[0]) if found else None
+        if credit:
+            etree.SubElement(caption, "span", {"class": "ta-credit"}).text = credit.line
+        return figure
+
+    def _picture(self, img: etree.Element, sizes: str) -> etree.Element | None:
+        found = self._processed(img)
+        if found is None:
+            return None
+        _target, image = found
+        url_for = self.context.url_for
+        picture = etree.Element("picture")
+        for fmt in ("avif", "webp"):
+            if image.of_format(fmt):
+                etree.SubElement(picture, "source", {"type": image.of_format(fmt)[0].mime, "srcset": srcset(image, fmt, url_for), "sizes": sizes})
+        fallback = image.fallback(max_width=960)
+        attributes = {
+            "src": self._relative_to_source(image.src_uri(fallback)),
+            "srcset": srcset(image, image.fallback_format, url_for),
+            "sizes": sizes,
+            "alt": img.get("alt", ""),
+            "width": str(fallback.width),
+            "height": str(fallback.height),
+            "class": "off-glb",  # the figure's own link opens the lightbox
+        }
+        self.context.images_on_page += 1
+        if self.context.images_on_page == 1:
+            attributes["fetchpriority"] = "high"  # likely above the fold: no lazy loading
+        else:
+            attributes["loading"] = "lazy"
+            attributes["decoding"] = "async"
+        if img.get("title"):
+            attributes["title"] = img.get("title")
+        etree.SubElement(picture, "img", attributes)
+        return picture
+
+    def _relative_to_source(self, src_uri: str) -> str:
+        """A docs-relative path written relative to the page's source file, for MkDocs to check and rewrite."""
+        return posixpath.relpath(src_uri, posixpath.dirname(self.context.page_source) or ".")
+
+
+class FigureExtension(Extension):
+    def __init__(self, context: FigureContext, **kwargs):
+        self.context = context
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        # Before MkDocs' own relative-path processor (priority 0), which then checks and rewrites src/href.
+        md.treeprocessors.register(FigureTreeprocessor(md, self.context), "township_archive_figures", 5)

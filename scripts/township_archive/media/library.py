@@ -1,0 +1,199 @@
+"""The site's images: which are used where, whose they are, and their processed variants.
+
+`build_library` runs before MkDocs writes anything: it checks every image
+reference of the articles, resolves each image's credit (sidecar file, then
+the article, then the site), and runs the pipeline. Problems name the article
+and line that uses the image.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..content.loader import Archive
+from ..content.model import Article
+from ..problems import Problem, Severity
+from .model import RASTER_EXTENSIONS, Credit, MediaSpec, ProcessedImage
+from .process import MediaCache, run_pipeline
+from .references import image_references, resolve
+
+SIDECAR_SUFFIX = ".yml"
+SIDECAR_FIELDS = {"author": "摄影/作者", "holder": "版权方", "watermark": "是否加可见署名（true/false）"}
+
+
+@dataclass(frozen=True)
+class MediaSettings:
+    spec: MediaSpec
+    cache_dir: Path
+    site_holder: str
+    site_terms: str = ""
+    min_width: int = 480
+    workers: int = 0
+    watermark: bool = False
+    watermark_text: str = "{holder}"
+    watermark_font: str | None = None
+
+
+@dataclass(frozen=True)
+class Usage:
+    article: Article
+    line: int
+    kind: str  # "content" | "cover"
+
+
+@dataclass
+class MediaLibrary:
+    images: dict[str, ProcessedImage] = field(default_factory=dict)
+    credits: dict[str, Credit] = field(default_factory=dict)
+    sidecars: set[str] = field(default_factory=set)
+    processed: int = 0
+    cached: int = 0
+
+    def get(self, source: str) -> ProcessedImage | None:
+        return self.images.get(source)
+
+
+def is_raster(path: str) -> bool:
+    return Path(path).suffix.lower() in RASTER_EXTENSIONS
+
+
+def build_library(
+    docs_dir: Path,
+    display_root: Path,
+    archive: Archive,
+    settings: MediaSettings,
+    include_drafts: bool = False,
+    progress: Callable[[int], Callable[[int], object]] | None = None,
+) -> tuple[MediaLibrary, list[Problem]]:
+    """`progress` is handed to the pipeline (see `run_pipeline`)."""
+    docs_dir, display_root = docs_dir.resolve(), display_root.resolve()
+    problems: list[Problem] = []
+    library = MediaLibrary()
+
+    def shown(relative: str) -> str:
+        return (docs_dir / relative).relative_to(display_root).as_posix()
+
+    articles = [a for a in archive.articles if a.is_public or include_drafts]
+    usages: dict[str, list[Usage]] = {}
+    for article in sorted(articles, key=lambda a: a.source_path):
+        for ref in image_references(article.body, article.body_line):
+            where = (shown(article.source_path), ref.line)
+            if ref.is_external:
+                problems.append(Problem(*where, "image-external", f"不能引用其他网站的图片：{ref.src}。",
+                                        "网站和离线版都不从其他网站加载内容：把图片下载下来，放进文章的图片文件夹再引用。"))
+                continue
+            target = resolve(ref.src, article.source_path)
+            if target is None:
+                problems.append(Problem(*where, "image-outside-docs", f"图片路径 {ref.src} 指向了 docs/ 文件夹之外。",
+                                        "把图片放进文章同名的文件夹里，用相对路径引用，例如 文章名/照片.jpg。"))
+                continue
+            if not (docs_dir / target).is_file():
+                problems.append(Problem(*where, "image-missing", f"找不到图片 {ref.src}（应在 {shown(target)}）。",
+                                        "检查文件名的拼写、大小写和扩展名，以及图片是否放进了正确的文件夹。"))
+                continue
+            if not ref.alt:
+                problems.append(Problem(*where, "image-no-alt", f"图片 {ref.src} 缺少替代文字。",
+                                        "在 ![ ] 的方括号里写一句话描述图片内容，供视障读者和图片加载失败时使用。", Severity.WARNING))
+            if is_raster(target):
+                usages.setdefault(target, []).append(Usage(article, ref.line, "content"))
+        if article.cover and is_raster(article.cover):
+            usages.setdefault(article.cover, []).append(Usage(article, 0, "cover"))
+
+    # Images in a published article's folder are published even when not referenced (e.g. linked).
+    public_folders = tuple(a.asset_folder for a in articles)
+    sources: dict[str, tuple[Path, Credit]] = {}
+    for path in sorted(docs_dir.rglob("*")):
+        relative = path.relative_to(docs_dir).as_posix()
+        if not path.is_file() or any(part.startswith(".") for part in relative.split("/")):
+            continue
+        if relative.endswith(SIDECAR_SUFFIX) and is_raster(relative[: -len(SIDECAR_SUFFIX)]):
+            library.sidecars.add(relative)
+            continue
+        if not is_raster(relative):
+            continue
+        if relative not in usages and not relative.startswith(public_folders) and not _outside_articles(relative, archive):
+            continue
+        sidecar, sidecar_problems = _read_sidecar(docs_dir / (relative + SIDECAR_SUFFIX), shown(relative + SIDECAR_SUFFIX))
+        problems += sidecar_problems
+        credit = _credit(relative, usages.get(relative, []), sidecar, settings, archive)
+        library.credits[relative] = credit
+        sources[relative] = (path, credit)
+
+    result = run_pipeline(
+        sources, settings.spec, MediaCache(settings.cache_dir), settings.workers, settings.watermark_font, progress
+    )
+    library.images, library.processed, library.cached = result.images, result.processed, result.cached
+
+    for source, (code, message, hint) in sorted(result.failures.items()):
+        places = [(shown(u.article.source_path), u.line or 1) for u in usages.get(source, [])] or [(shown(source), 0)]
+        for path, line in places:
+            problems.append(Problem(path, line, code, f"图片 {shown(source)} 无法发布：{message}", hint))
+    for source, image in sorted(library.images.items()):
+        for usage in usages.get(source, []):
+            where = (shown(usage.article.source_path), usage.line or 1)
+            if image.width < settings.min_width:
+                use = "封面" if usage.kind == "cover" else "正文图片"
+                problems.append(Problem(*where, "image-too-small",
+                                        f"图片 {shown(source)} 只有 {image.width} 像素宽，用作{use}太小（至少 {settings.min_width} 像素）。",
+                                        "换一张原图（不要用截图或微信压缩过的图片）。", Severity.WARNING))
+        for note in image.notes:
+            if note.startswith("扩展名"):
+                problems.append(Problem(shown(source), 0, "image-misnamed", f"图片 {shown(source)}：{note}。",
+                                        "把文件扩展名改成与实际格式一致。", Severity.WARNING))
+    return library, problems
+
+
+def _outside_articles(relative: str, archive: Archive) -> bool:
+    """Images of the home page, about page and section introductions (not in any article's folder)."""
+    all_folders = tuple(a.asset_folder for a in archive.articles)
+    return not relative.startswith(all_folders)
+
+
+def _read_sidecar(path: Path, shown_path: str) -> tuple[dict, list[Problem]]:
+    if not path.is_file():
+        return {}, []
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        mark = getattr(error, "problem_mark", None)
+        return {}, [Problem(shown_path, mark.line + 1 if mark else 1, "sidecar-invalid", f"图片说明文件格式有误：{error}",
+                            "写成 author: 张三 这样的“字段: 值”，文件保存为 UTF-8。")]
+    if not isinstance(data, dict):
+        return {}, [Problem(shown_path, 1, "sidecar-invalid", "图片说明文件应当是“字段: 值”的形式。", "例如 author: 张三")]
+    problems = [
+        Problem(shown_path, _line_of(path, str(key)), "unknown-field", f"图片说明文件中有未知字段 {key}。",
+                "可用的字段：" + "、".join(f"{k}（{v}）" for k, v in SIDECAR_FIELDS.items()))
+        for key in data if key not in SIDECAR_FIELDS
+    ]
+    return data, problems
+
+
+def _line_of(path: Path, key: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.startswith(f"{key}:"):
+            return number
+    return 1
+
+
+def _credit(source: str, usages: list[Usage], sidecar: dict, settings: MediaSettings, archive: Archive) -> Credit:
+    owner = usages[0].article if usages else _owner(source, archive)
+    author = str(sidecar.get("author") or (owner.photographer if owner else "") or "")
+    holder = str(sidecar.get("holder") or (owner.rights.holder if owner and owner.rights.holder else "") or settings.site_holder)
+    watermark_on = settings.watermark
+    if owner is not None and owner.section.watermark is not None:
+        watermark_on = owner.section.watermark
+    if isinstance(sidecar.get("watermark"), bool):
+        watermark_on = sidecar["watermark"]
+    text = settings.watermark_text.format(holder=holder, author=author or holder) if watermark_on else ""
+    return Credit(holder, author, owner.year if owner else None, settings.site_terms, text)
+
+
+def _owner(source: str, archive: Archive) -> Article | None:
+    for article in archive.articles:
+        if source.startswith(article.asset_folder):
+            return article
+    return None
