@@ -66,18 +66,26 @@ def copy_project(destination: Path) -> Project:
     return Project(destination)
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Project:
-    return copy_project(tmp_path / "project")
-
-
 @pytest.fixture(scope="session")
-def sample_site(tmp_path_factory) -> Path:
+def sample_project(tmp_path_factory) -> Project:
     """The repository's own sample archive, built once in strict mode."""
     built = copy_project(tmp_path_factory.mktemp("sample") / "project")
     result = built.mkdocs_build()
     assert result.returncode == 0, result.output
-    return built.root / "site"
+    return built
+
+
+@pytest.fixture(scope="session")
+def sample_site(sample_project: Project) -> Path:
+    return sample_project.root / "site"
+
+
+@pytest.fixture
+def project(tmp_path: Path, sample_project: Project) -> Project:
+    """A fresh copy to break; it starts with the sample's image cache, as a staff machine would."""
+    copy = copy_project(tmp_path / "project")
+    shutil.copytree(sample_project.root / ".cache", copy.root / ".cache")
+    return copy
 
 
 def article(

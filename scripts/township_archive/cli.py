@@ -49,7 +49,9 @@ def _load_project(config_file: Path):
 
 
 def check_project(config_file: Path) -> list[Problem]:
-    from .config import default_source_of, sections_of
+    from .config import default_source_of, media_settings_of, sections_of
+    from .media.library import build_library
+    from .progress import terminal_progress
     from .site_checks import theme_problems
 
     config, plugin = _load_project(config_file)
@@ -57,10 +59,18 @@ def check_project(config_file: Path) -> list[Problem]:
     problems = theme_problems(
         config_file, config.theme.get("font"), list(search.config.lang or []) if search is not None else None
     )
-    _archive, content_problems = load_archive(
-        Path(config.docs_dir), sections_of(plugin.config), default_source_of(plugin.config), config_file.parent
+    project = config_file.resolve().parent
+    archive, content_problems = load_archive(
+        Path(config.docs_dir), sections_of(plugin.config), default_source_of(plugin.config), project
     )
-    return problems + content_problems
+    problems += content_problems
+    if plugin.config.media.enabled:
+        _library, media_problems = build_library(
+            Path(config.docs_dir), project, archive, media_settings_of(plugin.config, project),
+            progress=terminal_progress("检查图片", sys.stderr),
+        )
+        problems += media_problems
+    return sorted(problems)
 
 
 def _print_problems(console: Console, problems: list[Problem]) -> None:

@@ -136,8 +136,7 @@ def media_settings_of(config: ArchiveConfig, project_dir: Path) -> MediaSettings
         max_pixels=media.max_megapixels * 1_000_000,
     )
     watermark = media.watermark
-    uses_watermark = watermark.enabled or any(s.watermark for s in config.sections)
-    font = (watermark.font or find_cjk_font()) if uses_watermark else None
+    font = watermark.font or find_cjk_font()  # also needed when only an image's sidecar asks for a credit
     return MediaSettings(
         spec=spec,
         cache_dir=project_dir / media.cache_dir,

@@ -120,6 +120,9 @@ def build_library(
         sidecar, sidecar_problems = _read_sidecar(docs_dir / (relative + SIDECAR_SUFFIX), shown(relative + SIDECAR_SUFFIX))
         problems += sidecar_problems
         credit = _credit(relative, usages.get(relative, []), sidecar, settings, archive)
+        if credit.watermark and not settings.watermark_font:
+            problems.append(Problem(shown(relative), 0, "watermark-font-missing", "这张图片要加可见署名，但找不到中文字体。",
+                                    "安装 fonts-noto-cjk，或在 mkdocs.yml 的 media.watermark.font 中写明字体文件路径。"))
         library.credits[relative] = credit
         sources[relative] = (path, credit)
 
