@@ -7,7 +7,7 @@ DEV_INSTALLED := $(VENV)/.dev-installed
 # Material prints a long end-of-life banner on every build; it is recorded in the README instead.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve check lint lock clean
+.PHONY: site test serve check lint lock clean bench-media
 
 site: $(INSTALLED)
 	$(BIN)/township-archive build
@@ -22,7 +22,7 @@ check: $(INSTALLED)
 	$(BIN)/township-archive check
 
 lint: $(DEV_INSTALLED)
-	$(BIN)/ruff check scripts tests
+	$(BIN)/ruff check scripts tests bench
 
 $(INSTALLED): requirements.lock scripts/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,3 +43,8 @@ lock:
 
 clean:
 	rm -rf site site.previous .site-build-* $(VENV)
+
+# Media benchmark: our pipeline beside libvips' vipsthumbnail (figures go in the README).
+bench-media: $(INSTALLED)
+	@command -v vipsthumbnail >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libvips-tools; }
+	$(BIN)/python bench/media.py

@@ -7,7 +7,6 @@ import zlib
 from pathlib import Path
 
 from PIL import Image, ImageCms
-
 from township_archive.samples import photo_like
 
 GPS_IFD = 0x8825

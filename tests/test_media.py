@@ -8,11 +8,10 @@ import shutil
 from pathlib import Path
 from urllib.parse import unquote, urljoin
 
-import pytest
-from PIL import Image, ImageChops, ImageCms, ImageStat
-
 import images
+import pytest
 from conftest import ROOT, Project, article
+from PIL import Image, ImageChops, ImageCms, ImageStat
 from township_archive.media.model import Credit, MediaSpec
 from township_archive.media.process import MediaCache, planned_widths, run_pipeline
 
@@ -60,7 +59,7 @@ def test_phone_photo_is_turned_upright_stripped_and_credited(tmp_path: Path):
     assert b"secret maker note" not in b"".join((cache.dir_for(image.key) / v.filename).read_bytes() for v in image.variants)
 
 
-def ORIENTATION_IS_GONE(exif) -> bool:  # noqa: N802 - reads as a sentence in the assertion
+def ORIENTATION_IS_GONE(exif) -> bool:
     return exif.get(images.ORIENTATION, 1) == 1
 
 
@@ -154,7 +153,7 @@ def test_bad_image_is_reported_and_others_still_process(tmp_path: Path, make, co
 
 def test_unchanged_images_are_not_processed_again(tmp_path: Path):
     photo = images.phone_photo(tmp_path / "p.jpg", 2000, 1500)
-    first, cache = process(tmp_path, photo)
+    first, _cache = process(tmp_path, photo)
     second, _ = process(tmp_path, photo)
     assert (first.processed, second.processed, second.cached) == (1, 0, 1)
     assert first.images == second.images

@@ -67,7 +67,7 @@ class MediaConfig(Config):
     enabled = c.Type(bool, default=True)
     widths = c.ListOfItems(c.Type(int), default=[480, 960, 1600])
     formats = c.ListOfItems(c.Choice(("avif", "webp")), default=["avif", "webp"])
-    quality_avif = c.Type(int, default=55)
+    quality_avif = c.Type(int, default=50)
     quality_webp = c.Type(int, default=78)
     quality_jpeg = c.Type(int, default=80)
     # Larger images are refused as likely decompression bombs.

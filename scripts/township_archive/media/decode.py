@@ -41,7 +41,7 @@ _SRGB = ImageCms.createProfile("sRGB")
 
 @dataclass
 class Decoded:
-    image: Image.Image  # mode RGB or RGBA, upright, sRGB
+    image: Image.Image | None  # mode RGB or RGBA, upright, sRGB
     width: int  # of the upright full-size original
     height: int
     notes: list[str]

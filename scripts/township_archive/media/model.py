@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 
 # Bump when the pixels or metadata the pipeline writes change, so caches refresh.
-PIPELINE_VERSION = 3
+PIPELINE_VERSION = 4
 
 RASTER_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".heif", ".tif", ".tiff", ".bmp", ".avif"})
 MIME = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
@@ -20,7 +20,7 @@ class MediaSpec:
 
     widths: tuple[int, ...] = (480, 960, 1600)
     formats: tuple[str, ...] = ("avif", "webp")  # the JPEG/PNG fallback is always made
-    quality: dict[str, int] = field(default_factory=lambda: {"avif": 55, "webp": 78, "jpeg": 80})
+    quality: dict[str, int] = field(default_factory=lambda: {"avif": 50, "webp": 78, "jpeg": 80})
     avif_speed: int = 8
     max_pixels: int = 220_000_000
 

@@ -51,14 +51,14 @@ def variant_stem(source: str) -> str:
 
 def process(job: Job) -> ProcessedImage:
     decoded = decode(job.path, job.spec.max_pixels, max(job.spec.widths))
-    image = decoded.image
-    has_alpha = image.mode == "RGBA"
+    # Hold the full decoded pixels only until the first resize: that keeps a 100 MP photo's peak low.
+    current, decoded.image = decoded.image, None
+    has_alpha = current.mode == "RGBA"
     fallback = "png" if has_alpha else "jpeg"
     stem = variant_stem(job.source)
     staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=Path(job.cache_dir).parent))
     variants: list[Variant] = []
     try:
-        current = image
         for width in sorted(planned_widths(decoded.width, job.spec.widths), reverse=True):
             # Shrink-on-load keeps 2x headroom, so the decoded pixels are always at least this wide.
             current = resize(current, width)
