@@ -279,3 +279,12 @@ def test_bad_images_fail_the_build_with_article_image_and_reason(project: Projec
     check = project.cli("check")
     assert check.returncode == 1
     assert "docs/dangjian/huai-tu.md:11" in check.stdout and "缺少替代文字" in check.stdout
+
+
+def test_misnamed_image_is_processed_by_its_real_format_with_a_note(tmp_path: Path):
+    png_named_jpg = tmp_path / "scan.jpg"
+    Image.new("RGB", (800, 600), (10, 120, 200)).save(png_named_jpg, format="PNG")
+    result, cache = process(tmp_path, png_named_jpg)
+    assert any("与实际格式 PNG 不符" in note for note in result.images["a/scan.jpg"].notes)
+    with Image.open(variant_file(cache, result, "a/scan.jpg", "jpeg")) as published:
+        assert published.format == "JPEG" and published.size == (800, 600)
