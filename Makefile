@@ -6,6 +6,7 @@ INSTALLED := $(VENV)/.installed
 DEV_INSTALLED := $(VENV)/.dev-installed
 # Material prints a long end-of-life banner on every build; it is recorded in the README instead.
 export NO_MKDOCS_2_WARNING := 1
+export DISABLE_MKDOCS_2_WARNING := true
 
 .PHONY: site test serve check lint lock clean bench-media
 

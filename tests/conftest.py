@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -27,7 +28,7 @@ class Run:
 
 
 def run(args: list[str], cwd: Path) -> Run:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", NO_COLOR="1", COLUMNS="200")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true", NO_COLOR="1", COLUMNS="200")
     result = subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=env, timeout=300, check=False)
     return Run(result.returncode, result.stdout, result.stderr)
 
@@ -105,3 +106,15 @@ def article(
         lines.append(extra.rstrip("\n"))
     lines.append("---")
     return "\n".join(lines) + "\n\n" + body
+
+
+def published_articles() -> list[tuple[str, dict]]:
+    """(output path, front matter) of every published article in the repository's docs/."""
+    found = []
+    for path in sorted((ROOT / "docs").glob("*/*.md")):
+        if path.name == "index.md":
+            continue
+        meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+        if meta.get("status") == "published":
+            found.append((f"{path.parent.name}/{meta['slug']}/index.html", meta))
+    return found

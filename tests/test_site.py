@@ -8,8 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
-from conftest import ROOT, Project, article
+from conftest import ROOT, Project, article, published_articles
 
 SECTION_TITLES = ["党建成果", "陈铭枢爱国主义教育基地", "客家文化", "家风家训", "荣誉名村"]
 SITE_HOST = "www.example.gov.cn"
@@ -64,18 +63,6 @@ def parse(path: Path) -> PageParser:
     parser = PageParser()
     parser.feed(path.read_text(encoding="utf-8"))
     return parser
-
-
-def published_articles() -> list[tuple[str, dict]]:
-    """(URL path, front matter) of every published article in the repo's docs/."""
-    found = []
-    for path in sorted((ROOT / "docs").glob("*/*.md")):
-        if path.name == "index.md":
-            continue
-        meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
-        if meta.get("status") == "published":
-            found.append((f"{path.parent.name}/{meta['slug']}/index.html", meta))
-    return found
 
 
 ARTICLES = published_articles()

@@ -57,7 +57,7 @@ def check_project(config_file: Path) -> list[Problem]:
     config, plugin = _load_project(config_file)
     search = config.plugins.get("material/search") or config.plugins.get("search")
     problems = theme_problems(
-        config_file, config.theme.get("font"), list(search.config.lang or []) if search is not None else None
+        config_file, config.theme.get("font"), list(search.config.lang or []) if search is not None else None, config.site_url
     )
     project = config_file.resolve().parent
     archive, content_problems = load_archive(

@@ -11,12 +11,20 @@ from pathlib import Path
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
-from .content.model import Section
+from .content.model import RightsOverride, Section
 from .listings import RESERVED_FOLDERS
 from .media.encode import find_cjk_font
 from .media.library import MediaSettings
 from .media.model import MediaSpec
 from .rights.notice import SiteRights
+
+
+class SectionRightsConfig(Config):
+    # A section whose articles belong to someone else, or are openly licensed.
+    holder = c.Optional(c.Type(str))
+    notice = c.Optional(c.Type(str))
+    license = c.Optional(c.Type(str))
+    license_url = c.Optional(c.Type(str))
 
 
 class SectionConfig(Config):
@@ -28,6 +36,7 @@ class SectionConfig(Config):
     stale_after_days = c.Optional(c.Type(int))
     # Visible credit on this section's pictures; unset follows media.watermark.enabled.
     watermark = c.Optional(c.Type(bool))
+    rights = c.SubConfig(SectionRightsConfig)
 
 
 class ContactConfig(Config):
@@ -52,6 +61,12 @@ class RightsConfig(Config):
         default="未经书面授权，任何媒体、网站或个人不得转载、摘编或以其他方式使用本站作品；已获授权的，应在授权范围内使用并注明来源。",
     )
     reprint_contact = c.Type(str, default="")
+    legal_counsel = c.Type(str, default="")
+    # How to ask for permission, shown on the rights page.
+    permission_howto = c.Type(
+        str,
+        default="请以书面形式（信函或电子邮件）说明拟使用的作品、用途、范围和期限，并附单位名称和联系人，经同意后方可使用。",
+    )
     since_year = c.Optional(c.Type(int))
 
 
@@ -100,6 +115,9 @@ class ArchiveConfig(Config):
 
     # Listings
     page_size = c.Type(int, default=20)
+    feed_items = c.Type(int, default=20)
+    # Local time of the dates staff write, for machine-readable timestamps.
+    utc_offset = c.Type(str, default="+08:00")
     home_latest = c.Type(int, default=8)
     reading_speed = c.Type(int, default=400)  # Chinese characters per minute
 
@@ -124,7 +142,13 @@ class ArchiveConfig(Config):
 
 
 def sections_of(config: ArchiveConfig) -> list[Section]:
-    return [Section(s.id, s.title, s.description, s.stale_after_days, s.watermark) for s in config.sections]
+    return [
+        Section(
+            s.id, s.title, s.description, s.stale_after_days, s.watermark,
+            RightsOverride(holder=s.rights.holder, notice=s.rights.notice, license=s.rights.license, license_url=s.rights.license_url),
+        )
+        for s in config.sections
+    ]
 
 
 def media_settings_of(config: ArchiveConfig, project_dir: Path) -> MediaSettings:

@@ -28,7 +28,8 @@ from .media.library import MediaLibrary, build_library, is_raster
 from .media.process import MediaCache
 from .problems import Problem, count_errors
 from .progress import terminal_progress
-from .rights.notice import article_notice
+from .rights.metadata import Publisher
+from .rights.publishing import Publishing
 from .site_checks import theme_problems
 
 log = logging.getLogger("mkdocs.plugins.township_archive")
@@ -43,6 +44,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.library = MediaLibrary()
         self.figures = FigureContext()
         self.serving = False
+        self.publishing: Publishing | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs serve` previews drafts, so their images are processed too.
@@ -55,7 +57,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             return None
         search = config.plugins.get("material/search") or config.plugins.get("search")
         search_lang = list(search.config.lang or []) if search is not None else None
-        self._report(theme_problems(Path(config.config_file_path), config.theme.get("font"), search_lang), "站点配置")
+        self._report(
+            theme_problems(Path(config.config_file_path), config.theme.get("font"), search_lang, config.site_url), "站点配置"
+        )
         self.figures = FigureContext(lightbox=self.config.media.lightbox and "glightbox" in config.plugins)
         if self.config.media.enabled:
             config.markdown_extensions.append(FigureExtension(self.figures))
@@ -82,6 +86,10 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.plan = plan_listings(self.archive, self.config.page_size)
         self.listing_by_src = self.plan.by_src_uri()
         self.article_by_src = {a.source_path: a for a in self.archive.articles}
+        publisher = Publisher(
+            config.site_name, self.config.sponsor, config.site_url or "/", utc_offset=self.config.utc_offset
+        )
+        self.publishing = Publishing(site_rights_of(self.config), publisher, self.library)
 
     # Articles get their slug URLs; drafts stay out of the build (but show in `mkdocs serve`);
     # listing pages are added; the navigation lists sections, never articles.
@@ -110,6 +118,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 files.append(File.generated(config, listing.src_uri, content=templating.listing_source(listing)))
             if listing.number > 1 or listing.kind in ("tag", "year"):
                 files.get_file_from_path(listing.src_uri).inclusion = InclusionLevel.NOT_IN_NAV
+        for path, content in self.publishing.generated_files(self.archive, self.config.feed_items).items():
+            files.append(File.generated(config, path, content=content))
+        self._register_redirects(config)
         config.nav = templating.navigation(self.archive, files)
         return files
 
@@ -146,11 +157,21 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         if src in self.article_by_src:
             article = self.article_by_src[src]
             context["article"] = article
-            context["notice"] = article_notice(site_rights_of(self.config), article)
+            context["rights"] = self.publishing.article_rights(article)
             context["reading_minutes"] = article.reading_minutes(self.config.reading_speed)
         if src in self.listing_by_src:
             context["listing"] = self.listing_by_src[src]
         return context
+
+    def _register_redirects(self, config: MkDocsConfig) -> None:
+        """Old slugs keep working: mkdocs-redirects writes the redirect pages from our `aliases`."""
+        aliases = {url + "index.md": a.source_path for a in self.archive.published for url in a.alias_urls}
+        if not aliases:
+            return
+        redirects = config.plugins.get("redirects")
+        if redirects is None:
+            raise PluginError("有文章写了旧网址名（aliases），但 mkdocs.yml 没有启用 redirects 插件，旧网址将无法跳转。")
+        redirects.config["redirect_maps"] = {**redirects.config.get("redirect_maps", {}), **aliases}
 
     def _publish_variants(self, files: Files, config: MkDocsConfig) -> None:
         """Originals never reach the site (they carry GPS and serials); their variants do."""

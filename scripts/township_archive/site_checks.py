@@ -25,6 +25,7 @@ def theme_problems(
     config_file: Path,
     font: Any,
     search_lang: list[str] | None,
+    site_url: str | None = "https://example.invalid/",
     module_available: Callable[[str], bool] = lambda name: importlib.util.find_spec(name) is not None,
 ) -> list[Problem]:
     """`font` is mkdocs.yml's theme.font; `search_lang` the search plugin's languages (None: no search)."""
@@ -44,6 +45,14 @@ def theme_problems(
                 path, _line_of(config_file, "lang"), "jieba-missing",
                 "中文搜索需要 jieba 分词库，但当前环境没有安装；不装它，搜索索引会把整段中文当成一个词。",
                 "运行 make site（会按锁定文件安装依赖），或在虚拟环境中 pip install jieba。",
+            )
+        )
+    if not site_url:
+        problems.append(
+            Problem(
+                path, _line_of(config_file, "site_name"), "site-url-missing",
+                "没有设置 site_url：文章的规范网址、引用格式、分享卡片和订阅源都需要网站的正式地址。",
+                "在 mkdocs.yml 中写 site_url: https://正式域名/ （尚未确定时可先写 https://www.example.gov.cn/）。",
             )
         )
     return problems

@@ -46,6 +46,7 @@ class SiteView:
     tag_urls: dict[str, str]
     library: MediaLibrary
     total: int
+    lastmods: dict[str, str]
 
     @classmethod
     def build(cls, identity, archive: Archive, plan: ListingPlan, library: MediaLibrary) -> SiteView:
@@ -67,10 +68,29 @@ class SiteView:
             tag_urls={tag: plan.tag_url(tag) for tag in by_tag},
             library=library,
             total=len(published),
+            lastmods=_lastmods(archive, plan),
         )
+
+    def lastmod(self, src_uri: str) -> str:
+        """W3C date of a page's last change, from article dates; pages without their own take the newest."""
+        return self.lastmods.get(src_uri, self.lastmods.get("", ""))
 
     def cover(self, article: Article) -> ProcessedImage | None:
         return self.library.get(article.cover) if article.cover else None
+
+
+def _changed(article: Article) -> str:
+    moment = article.updated or article.date
+    return moment.date().isoformat() if moment else ""
+
+
+def _lastmods(archive: Archive, plan: ListingPlan) -> dict[str, str]:
+    lastmods = {a.source_path: _changed(a) for a in archive.published}
+    for listing in plan.pages:
+        if listing.articles:
+            lastmods[listing.src_uri] = max(_changed(a) for a in listing.articles)
+    lastmods[""] = max((_changed(a) for a in archive.published), default="")
+    return lastmods
 
 
 def chinese_date(value: datetime | None, with_time: bool = False) -> str:

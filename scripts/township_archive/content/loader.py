@@ -72,6 +72,7 @@ def load_archive(
     archive = Archive(sections)
     by_folder = {section.id: section for section in sections}
     slug_lines: dict[str, int] = {}
+    alias_lines: dict[str, int] = {}
 
     def shown(path: Path) -> str:
         try:
@@ -124,8 +125,10 @@ def load_archive(
         if article is not None:
             archive.articles.append(article)
             slug_lines[relative] = front.line_of("slug")
+            alias_lines[relative] = front.line_of("aliases")
 
     problems += _slug_collisions(archive.articles, slug_lines, shown, docs_dir)
+    problems += _alias_collisions(archive.articles, alias_lines, shown, docs_dir)
     return archive, sorted(problems)
 
 
@@ -150,3 +153,23 @@ def _slug_collisions(articles: list[Article], slug_lines: dict[str, int], shown,
             )
     return problems
 
+
+
+def _alias_collisions(articles: list[Article], alias_lines: dict[str, int], shown, docs_dir: Path) -> list[Problem]:
+    """An old address may not be another article's current or old address."""
+    current = {a.url: a for a in articles}
+    claimed: dict[str, Article] = {}
+    problems = []
+    for article in articles:
+        for url in article.alias_urls:
+            other = current.get(url) or claimed.get(url)
+            if other is not None and other is not article:
+                problems.append(
+                    Problem(
+                        shown(docs_dir / article.source_path), alias_lines[article.source_path], "duplicate-alias",
+                        f"旧网址 /{url} 已被 {shown(docs_dir / other.source_path)} 使用，不能再跳转到本文。",
+                        "删掉这个旧网址名，或确认两篇文章哪一篇应该占用这个网址。",
+                    )
+                )
+            claimed.setdefault(url, article)
+    return problems

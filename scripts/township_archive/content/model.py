@@ -9,31 +9,6 @@ from datetime import datetime
 
 
 @dataclass(frozen=True)
-class Section:
-    """A column of the archive; `id` is its folder under docs/ and its URL."""
-
-    id: str
-    title: str
-    description: str = ""
-    stale_after_days: int | None = None
-    watermark: bool | None = None  # None: follow the site setting
-
-    @property
-    def url(self) -> str:
-        return f"{self.id}/"
-
-
-class Status(str, enum.Enum):
-    DRAFT = "draft"
-    REVIEW = "review"
-    PUBLISHED = "published"
-
-    @property
-    def label(self) -> str:
-        return {"draft": "草稿", "review": "审核中", "published": "已发布"}[self.value]
-
-
-@dataclass(frozen=True)
 class RightsOverride:
     """Per-article changes to the site's default rights notice."""
 
@@ -49,6 +24,32 @@ class RightsOverride:
     @property
     def is_reprint(self) -> bool:
         return bool(self.original_source or self.original_title or self.original_url)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A column of the archive; `id` is its folder under docs/ and its URL."""
+
+    id: str
+    title: str
+    description: str = ""
+    stale_after_days: int | None = None
+    watermark: bool | None = None  # None: follow the site setting
+    rights: RightsOverride = field(default_factory=RightsOverride)  # the section's own notice, if any
+
+    @property
+    def url(self) -> str:
+        return f"{self.id}/"
+
+
+class Status(str, enum.Enum):
+    DRAFT = "draft"
+    REVIEW = "review"
+    PUBLISHED = "published"
+
+    @property
+    def label(self) -> str:
+        return {"draft": "草稿", "review": "审核中", "published": "已发布"}[self.value]
 
 
 @dataclass
@@ -69,6 +70,7 @@ class Article:
     cover: str | None = None  # relative to docs/, '/'-separated
     rights: RightsOverride = field(default_factory=RightsOverride)
     photographer: str = ""
+    aliases: tuple[str, ...] = ()  # earlier slugs (or section/slug) that must keep working
     body_chars: int = 0
     body: str = field(default="", repr=False)
     body_line: int = 1  # file line where the Markdown body starts
@@ -76,6 +78,11 @@ class Article:
     @property
     def url(self) -> str:
         return f"{self.section.id}/{self.slug}/"
+
+    @property
+    def alias_urls(self) -> list[str]:
+        """Old addresses as site paths: a bare old slug stays in the article's section."""
+        return [(alias if "/" in alias else f"{self.section.id}/{alias}").strip("/") + "/" for alias in self.aliases]
 
     @property
     def dest_path(self) -> str:

@@ -64,6 +64,12 @@ FIELDS: dict[str, FieldSpec] = {
         "文章网址的最后一段。不写时由标题拼音生成；发布后固定不变，改标题不改网址。全站不得重复。",
         "slug: dang-jian-yin-ling-xiang-cun-zhi-li",
     ),
+    "aliases": FieldSpec(
+        "旧网址名", "列表", "选填",
+        "发布后万一改了网址名，把以前的网址名写在这里，旧网址会自动跳转到新网址，媒体引用的旧链接不会失效。"
+        "文章换了栏目时写成 旧栏目文件夹/旧网址名。",
+        "aliases: [old-slug, dangjian/old-slug]",
+    ),
     "status": FieldSpec(
         "状态", "draft / review / published", "选填",
         "draft（草稿，默认）、review（审核中）、published（已发布）。只有已发布的文章会出现在网站上。",
@@ -286,6 +292,7 @@ def validate_article(
             cover_path = None
 
     rights = _rights(check)
+    aliases = _aliases(check, sections)
 
     summary = check.text("summary")
     if len(summary) > 200:
@@ -317,11 +324,24 @@ def validate_article(
         cover=cover_path,
         rights=rights,
         photographer=photographer,
+        aliases=aliases,
         body_chars=count_characters(body),
         body=body,
         body_line=front.body_line,
     )
     return article, check.problems
+
+
+def _aliases(check: _Checker, sections: list[Section]) -> tuple[str, ...]:
+    aliases = check.text_list("aliases")
+    for alias in aliases:
+        folder, _, slug = alias.rpartition("/")
+        if not is_valid_slug(slug) or (folder and folder not in {s.id for s in sections}):
+            check.error(
+                "aliases", "bad-alias", f"旧网址名“{alias}”不合格。",
+                "写以前用过的网址名（小写字母、数字、连字符），或 栏目文件夹/网址名，例如 dangjian/old-slug。",
+            )
+    return aliases
 
 
 def _rights(check: _Checker) -> RightsOverride:

@@ -50,6 +50,7 @@ class MediaLibrary:
     images: dict[str, ProcessedImage] = field(default_factory=dict)
     credits: dict[str, Credit] = field(default_factory=dict)
     sidecars: set[str] = field(default_factory=set)
+    article_images: dict[str, list[str]] = field(default_factory=dict)  # article source -> images it shows
     processed: int = 0
     cached: int = 0
 
@@ -130,6 +131,11 @@ def build_library(
         sources, settings.spec, MediaCache(settings.cache_dir), settings.workers, settings.watermark_font, progress
     )
     library.images, library.processed, library.cached = result.images, result.processed, result.cached
+    for source, uses in usages.items():
+        for usage in uses:
+            shown_by = library.article_images.setdefault(usage.article.source_path, [])
+            if source not in shown_by:
+                shown_by.append(source)
 
     for source, (code, message, hint) in sorted(result.failures.items()):
         places = [(shown(u.article.source_path), u.line or 1) for u in usages.get(source, [])] or [(shown(source), 0)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..content.model import Article
+from ..content.model import Article, RightsOverride
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,11 @@ def year_range(since: int | None, latest: int | None) -> str:
 
 
 def article_notice(site: SiteRights, article: Article) -> Notice:
-    rights = article.rights
+    """Article overrides win over its section's, which win over the site's."""
+    section = article.section.rights
+    rights = RightsOverride(**{
+        name: getattr(article.rights, name) or getattr(section, name) for name in RightsOverride.__dataclass_fields__
+    })
     holder = rights.holder or (rights.original_source if rights.is_reprint else "") or site.holder
     year = article.year
     if rights.notice:

@@ -1,0 +1,115 @@
+"""Citations of archive articles: GB/T 7714-2015 text, CSL-JSON and BibTeX.
+
+GB/T 7714-2015 orders an electronic resource as
+    主要责任者. 题名[文献类型标识/载体标识]. 出版地: 出版者, 出版年(更新或修改日期)[引用日期]. 获取和访问路径.
+leaving out elements that are unknown. A web article has no place of
+publication; when it was never updated its publication date stands in the
+parentheses, as in the standard's own examples ("(2001-12-19)[2002-04-15]");
+when it was updated the year of publication stays and the update date goes in
+the parentheses. At most three responsible persons are named, then ", 等".
+The access date is the reader's "today", so it is left as a slot.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+ACCESS_SLOT = "\0access\0"
+
+
+@dataclass(frozen=True)
+class Citation:
+    title: str
+    url: str
+    authors: tuple[str, ...] = ()
+    publisher: str = ""
+    place: str = ""
+    published: date | None = None
+    updated: date | None = None
+    type_code: str = "EB/OL"
+    key: str = ""  # for BibTeX and CSL ids
+    summary: str = ""
+    language: str = "zh-CN"
+
+
+def _day(value: date | datetime | None) -> str:
+    return value.strftime("%Y-%m-%d") if value else ""
+
+
+def responsible_persons(authors: tuple[str, ...]) -> str:
+    named = ", ".join(authors[:3])
+    return named + (", 等" if len(authors) > 3 else "")
+
+
+def gbt7714(citation: Citation, accessed: str = ACCESS_SLOT) -> str:
+    """The reference text; `accessed` is the access date (YYYY-MM-DD) or the slot the browser fills."""
+    parts = []
+    if citation.authors:
+        parts.append(responsible_persons(citation.authors) + ". ")
+    parts.append(f"{citation.title}[{citation.type_code}]. ")
+    publication = ""
+    if citation.place and citation.publisher:
+        publication = f"{citation.place}: {citation.publisher}"
+    elif citation.publisher:
+        publication = citation.publisher
+    if citation.updated and citation.published and _day(citation.updated) != _day(citation.published):
+        dates = f"{citation.published.year}({_day(citation.updated)})"
+    else:
+        dates = f"({_day(citation.published)})" if citation.published else ""
+    if publication and dates:
+        publication += ", " + dates
+    else:
+        publication += dates
+    parts.append(f"{publication}[{accessed}]. ")
+    parts.append(f"{citation.url}.")
+    return "".join(parts)
+
+
+def split_at_access_date(text: str) -> tuple[str, str]:
+    """Template helper: the citation around the access-date slot."""
+    before, _, after = text.partition(ACCESS_SLOT)
+    return before, after
+
+
+def _date_parts(value: date | None) -> dict:
+    return {"date-parts": [[value.year, value.month, value.day]]} if value else {}
+
+
+def csl_json(citation: Citation) -> str:
+    item = {
+        "id": citation.key or citation.url,
+        "type": "webpage",
+        "title": citation.title,
+        "author": [{"literal": name} for name in citation.authors],
+        "container-title": citation.publisher,
+        "publisher": citation.publisher,
+        "URL": citation.url,
+        "language": citation.language,
+    }
+    if citation.published:
+        item["issued"] = _date_parts(citation.published)
+    if citation.summary:
+        item["abstract"] = citation.summary
+    return json.dumps([item], ensure_ascii=False, indent=2) + "\n"
+
+
+def bibtex(citation: Citation) -> str:
+    """biblatex @online; names are braced whole so that Chinese names are not split into given/family."""
+
+    def clean(value: str) -> str:
+        return value.replace("{", "").replace("}", "")
+
+    fields = {
+        "author": " and ".join("{" + clean(name) + "}" for name in citation.authors),
+        "title": clean(citation.title),
+        "organization": clean(citation.publisher),
+        "date": _day(citation.published),
+        "url": citation.url,
+        "langid": "chinese",
+    }
+    if citation.updated:
+        fields["note"] = f"更新于 {_day(citation.updated)}"
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items() if value)
+    return f"@online{{{citation.key or 'article'},\n{body}\n}}\n"

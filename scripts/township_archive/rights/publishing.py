@@ -1,0 +1,113 @@
+"""Everything the archive publishes about rights and citation, composed in one place:
+per-article notices, citations, JSON-LD and Open Graph, feeds, citation files, robots.txt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..content.loader import Archive
+from ..content.model import Article
+from ..media.library import MediaLibrary
+from .citation import Citation, bibtex, csl_json, gbt7714, split_at_access_date
+from .feeds import FeedItem, json_feed, plan_feeds, rss
+from .metadata import Publisher, news_article, open_graph
+from .notice import Notice, SiteRights, article_notice
+
+CITE_JSON = "cite.json"
+CITE_BIB = "cite.bib"
+
+
+@dataclass(frozen=True)
+class ImageCredit:
+    name: str
+    line: str  # 摄影：… / 图片：…
+    holder: str
+
+
+@dataclass(frozen=True)
+class ArticleRights:
+    """What an article page shows and embeds about its rights and how to cite it."""
+
+    notice: Notice
+    citation_before: str  # the GB/T 7714 text before the access date …
+    citation_after: str  # … and after it
+    permalink: str
+    jsonld: dict
+    open_graph: list[tuple[str, str]]
+    image_credits: tuple[ImageCredit, ...]
+
+
+class Publishing:
+    def __init__(self, site: SiteRights, publisher: Publisher, library: MediaLibrary):
+        self.site = site
+        self.publisher = publisher
+        self.library = library
+        self._notices: dict[str, Notice] = {}
+
+    def notice(self, article: Article) -> Notice:
+        if article.source_path not in self._notices:
+            self._notices[article.source_path] = article_notice(self.site, article)
+        return self._notices[article.source_path]
+
+    def citation(self, article: Article) -> Citation:
+        return Citation(
+            title=article.title,
+            url=self.publisher.absolute(article.url),
+            authors=article.authors,
+            publisher=self.publisher.site_name,
+            published=article.date.date() if article.date else None,
+            updated=article.updated.date() if article.updated else None,
+            key=article.slug,
+            summary=article.summary,
+        )
+
+    def cover_url(self, article: Article) -> tuple[str, int]:
+        """Absolute URL and size of the largest JPEG/PNG of the cover, for link cards and feeds."""
+        image = self.library.get(article.cover) if article.cover else None
+        if image is None:
+            return "", 0
+        largest = image.fallback()
+        return self.publisher.absolute(image.src_uri(largest)), largest.bytes
+
+    def article_rights(self, article: Article) -> ArticleRights:
+        notice = self.notice(article)
+        before, after = split_at_access_date(gbt7714(self.citation(article)))
+        cover, _size = self.cover_url(article)
+        images = [cover] if cover else []
+        credits = []
+        for source in self.library.article_images.get(article.source_path, []):
+            credit = self.library.credits.get(source)
+            image = self.library.get(source)
+            if credit and image:
+                credits.append(ImageCredit(source.rsplit("/", 1)[-1], credit.line, credit.holder))
+                url = self.publisher.absolute(image.src_uri(image.fallback()))
+                if url not in images:
+                    images.append(url)
+        return ArticleRights(
+            notice=notice,
+            citation_before=before,
+            citation_after=after,
+            permalink=self.publisher.absolute(article.url),
+            jsonld=news_article(article, notice, self.publisher, images),
+            open_graph=open_graph(article, self.publisher, images[0] if images else None),
+            image_credits=tuple(credits),
+        )
+
+    def generated_files(self, archive: Archive, feed_items: int) -> dict[str, str | bytes]:
+        """Site-relative path -> content of every file this module adds to the site."""
+        files: dict[str, str | bytes] = {}
+        for article in archive.published:
+            citation = self.citation(article)
+            files[article.url + CITE_JSON] = csl_json(citation)
+            files[article.url + CITE_BIB] = bibtex(citation)
+
+        def item(article: Article) -> FeedItem:
+            url, size = self.cover_url(article)
+            return FeedItem(article, self.notice(article), url, size)
+
+        copyright_text = f"© {self.site.holder}。{self.site.policy}"
+        for feed in plan_feeds(archive, self.publisher.site_name, copyright_text, item, feed_items):
+            files[feed.path] = rss(feed, self.publisher)
+            files[feed.json_path] = json_feed(feed, self.publisher)
+        files["robots.txt"] = f"User-agent: *\nAllow: /\n\nSitemap: {self.publisher.absolute('sitemap.xml')}\n"
+        return files
