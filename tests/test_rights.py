@@ -207,3 +207,10 @@ def test_alias_that_takes_another_articles_address_is_refused(project: Project):
     result = project.cli("check")
     assert result.returncode == 1
     assert "docs/dangjian/a.md:9" in result.stdout and "旧网址 /dangjian/bisai-huojiang/ 已被" in result.stdout
+
+
+def test_image_credits_are_listed_with_the_notice(sample_site: Path):
+    html = page_text(sample_site, "kejia-wenhua/kejia-xiangzhen/index.html")
+    notice = re.search(r'<aside class="ta-notice".*?</aside>', html, re.DOTALL).group(0)
+    assert "封面图（摄影：示例摄影，版权归合浦县曲樟乡人民政府）" in notice
+    assert "xiangjian-2.jpg（摄影：示例摄影乙，版权归合浦县曲樟乡人民政府）" in notice

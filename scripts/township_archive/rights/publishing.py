@@ -19,8 +19,8 @@ CITE_BIB = "cite.bib"
 
 @dataclass(frozen=True)
 class ImageCredit:
-    name: str
-    line: str  # 摄影：… / 图片：…
+    name: str  # 封面图, or the image's file name
+    author: str
     holder: str
 
 
@@ -79,7 +79,8 @@ class Publishing:
             credit = self.library.credits.get(source)
             image = self.library.get(source)
             if credit and image:
-                credits.append(ImageCredit(source.rsplit("/", 1)[-1], credit.line, credit.holder))
+                name = "封面图" if source == article.cover else source.rsplit("/", 1)[-1]
+                credits.append(ImageCredit(name, credit.author, credit.holder))
                 url = self.publisher.absolute(image.src_uri(image.fallback()))
                 if url not in images:
                     images.append(url)
