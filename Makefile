@@ -8,13 +8,17 @@ DEV_INSTALLED := $(VENV)/.dev-installed
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: site test serve check lint lock clean bench-media
+.PHONY: site test serve check lint lock clean bench-media offline
 
 site: $(INSTALLED)
 	$(BIN)/township-archive build
 
 test: $(DEV_INSTALLED)
 	$(BIN)/python -m pytest
+
+# Offline bundle for the education base: dist/<name>-offline-<date>.zip and the folder. KIOSK=1 for kiosk mode.
+offline: $(INSTALLED)
+	$(BIN)/township-archive offline $(if $(KIOSK),--kiosk)
 
 serve: $(INSTALLED)
 	$(BIN)/mkdocs serve
@@ -43,7 +47,7 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf site site.previous .site-build-* $(VENV)
+	rm -rf site site.previous .site-build-* dist $(VENV)
 
 # Media benchmark: our pipeline beside libvips' vipsthumbnail (figures go in the README).
 bench-media: $(INSTALLED)

@@ -2,6 +2,8 @@
 
     township-archive check [--format json] [--strict]   lint all content
     township-archive build                              build site/ atomically
+    township-archive offline [--kiosk]                  build the offline bundle into dist/
+    township-archive verify BUNDLE                      check a bundle against its SHA256SUMS
     township-archive fields                             print the front-matter fields
 """
 
@@ -117,6 +119,72 @@ def cmd_build(args, console: Console) -> int:
     return 0
 
 
+def cmd_offline(args, console: Console) -> int:
+    """Build the offline variant and pack it as dist/<name>-offline-<date>.zip plus the folder."""
+    from .bundle import package as bundle
+    from .config import default_source_of, sections_of
+    from .content.slugs import pinyin_slug
+
+    config, plugin = _load_project(args.config)
+    project = args.config.resolve().parent
+    archive, _problems = load_archive(Path(config.docs_dir), sections_of(plugin.config), default_source_of(plugin.config), project)
+    newest = archive.published[0].date if archive.published else None
+    stamp = bundle.content_date_stamp(newest)
+    name = plugin.config.offline.bundle_name or pinyin_slug(config.site_name, max_length=60) or "archive"
+    root_name = f"{name}-offline-{stamp}" + ("-kiosk" if args.kiosk else "")
+    dist = (project / args.dist).resolve()
+    folder, zip_path = dist / root_name, dist / f"{root_name}.zip"
+
+    env = dict(os.environ, TOWNSHIP_ARCHIVE_OFFLINE="true", TOWNSHIP_ARCHIVE_KIOSK="true" if args.kiosk else "false")
+    if newest and "SOURCE_DATE_EPOCH" not in env:
+        env["SOURCE_DATE_EPOCH"] = str(int(newest.timestamp()))  # dates inside the build come from content
+    dist.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".offline-build-", dir=dist))
+    try:
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(args.config), "--site-dir", str(staging)]
+        if subprocess.run(command, cwd=project, env=env, check=False).returncode != 0:
+            console.print("[bold red]离线版构建失败[/]：请按上面的提示修改。dist/ 中原有的离线版保持不变。")
+            return 1
+        bundle.write_guide(staging, config.site_name, newest.strftime("%Y年%m月%d日") if newest else "", args.kiosk,
+                           f"township-archive verify {root_name}.zip")
+        bundle.write_manifest(staging)
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(staging, folder)
+        bundle.write_zip(folder, zip_path, root_name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+    table = Table(title="离线版中最大的文件")
+    table.add_column("文件")
+    table.add_column("大小", justify="right")
+    for path, size in bundle.largest_files(folder):
+        table.add_row(path, _size(size))
+    console.print(table)
+    total = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    console.print(f"[green]离线版完成[/]：{zip_path}（压缩包 {_size(zip_path.stat().st_size)}，展开后 {_size(total)}）")
+    console.print(f"展开的文件夹：{folder}")
+    return 0
+
+
+def cmd_verify(args, console: Console) -> int:
+    from .bundle import package as bundle
+
+    if not args.path.exists():
+        raise CliError(f"找不到 {args.path}。")
+    findings = bundle.verify(args.path)
+    for finding in findings:
+        console.print(f"[bold red]✗[/] {finding.message}")
+    if findings:
+        console.print(f"[bold red]校验未通过[/]：发现 {len(findings)} 处问题，离线版不完整或被改动过，请重新复制。")
+        return 1
+    console.print(f"[green]校验通过[/]：{args.path} 中的文件完整无误。")
+    return 0
+
+
+def _size(count: int) -> str:
+    return f"{count / 1024 / 1024:.1f} MB" if count >= 1024 * 1024 else f"{count / 1024:.0f} KB"
+
+
 def cmd_fields(args, console: Console) -> int:
     table = Table(title="文章头信息字段")
     for column in ("字段", "含义", "类型", "是否必填", "说明", "示例"):
@@ -142,6 +210,15 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--no-strict", dest="strict", action="store_false", help="有警告也继续构建")
     build.set_defaults(run=cmd_build)
 
+    offline = commands.add_parser("offline", help="构建离线版（展示终端、U 盘），打包为 dist/ 下的 zip")
+    offline.add_argument("--kiosk", action="store_true", help="展示终端模式：大字、触屏按钮、无人操作时回到首页")
+    offline.add_argument("--dist", default="dist", help="输出文件夹（默认 dist）")
+    offline.set_defaults(run=cmd_offline)
+
+    verify = commands.add_parser("verify", help="按 SHA256SUMS 校验离线版压缩包或文件夹")
+    verify.add_argument("path", type=Path, help="离线版 zip 文件或展开的文件夹")
+    verify.set_defaults(run=cmd_verify)
+
     fields = commands.add_parser("fields", help="列出文章头信息可用的字段")
     fields.set_defaults(run=cmd_fields)
     return parser
@@ -149,7 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    console = Console(stderr=args.command == "build", highlight=False)
+    console = Console(stderr=args.command in ("build", "offline"), highlight=False)
     try:
         return args.run(args, console)
     except CliError as error:

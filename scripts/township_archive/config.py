@@ -95,6 +95,19 @@ class MediaConfig(Config):
     watermark = c.SubConfig(WatermarkConfig)
 
 
+class OfflineConfig(Config):
+    # Set by `township-archive offline` (through !ENV in mkdocs.yml); plain builds are online.
+    enabled = c.Type(bool, default=False)
+    # Kiosk mode for the education base's touch screens.
+    kiosk = c.Type(bool, default=False)
+    idle_seconds = c.Type(int, default=180)
+    # A kiosk screen needs fewer variants than the web: smaller bundle.
+    widths = c.ListOfItems(c.Type(int), default=[480, 960])
+    formats = c.ListOfItems(c.Choice(("avif", "webp")), default=["avif"])
+    # File name stem of the bundle; empty: pinyin of site_name.
+    bundle_name = c.Type(str, default="")
+
+
 class ArchiveConfig(Config):
     enabled = c.Type(bool, default=True)
 
@@ -112,6 +125,12 @@ class ArchiveConfig(Config):
 
     # Images
     media = c.SubConfig(MediaConfig)
+
+    # Offline bundle and kiosk
+    offline = c.SubConfig(OfflineConfig)
+
+    # The page that explains rights and reprinting (rendered with overrides/rights.html).
+    rights_page = c.Type(str, default="about.md")
 
     # Listings
     page_size = c.Type(int, default=20)
@@ -153,9 +172,10 @@ def sections_of(config: ArchiveConfig) -> list[Section]:
 
 def media_settings_of(config: ArchiveConfig, project_dir: Path) -> MediaSettings:
     media = config.media
+    offline = config.offline.enabled
     spec = MediaSpec(
-        widths=tuple(sorted(media.widths)),
-        formats=tuple(media.formats),
+        widths=tuple(sorted(config.offline.widths if offline else media.widths)),
+        formats=tuple(config.offline.formats if offline else media.formats),
         quality={"avif": media.quality_avif, "webp": media.quality_webp, "jpeg": media.quality_jpeg},
         max_pixels=media.max_megapixels * 1_000_000,
     )

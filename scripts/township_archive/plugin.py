@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -19,9 +19,11 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from . import templating
+from .bundle.trim import search_languages, trim_offline_site
 from .config import ArchiveConfig, default_source_of, media_settings_of, sections_of, site_rights_of
 from .content.loader import Archive, load_archive
 from .content.model import Article
+from .links import ExternalLinkExtension
 from .listings import ListingPage, ListingPlan, plan_listings
 from .media.figures import FigureContext, FigureExtension
 from .media.library import MediaLibrary, build_library, is_raster
@@ -33,6 +35,8 @@ from .rights.publishing import Publishing
 from .site_checks import theme_problems
 
 log = logging.getLogger("mkdocs.plugins.township_archive")
+# Our own stand-in for web workers on file://; the name tells Material's offline plugin not to add one.
+WORKER_SHIM = "assets/javascripts/iframe-worker.js"
 
 
 class ArchivePlugin(BasePlugin[ArchiveConfig]):
@@ -52,9 +56,16 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
 
     # Configuration: refuse settings that would break the site in China or offline;
     # register the figure extension that turns images into responsive, credited figures.
+    # Runs before Material's offline plugin, so that it finds our worker shim and adds none from a CDN.
+    @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
+        if self.config.offline.enabled:
+            offline = config.plugins.get("material/offline") or config.plugins.get("offline")
+            if offline is None or not offline.config.enabled:
+                raise PluginError("离线版需要同时启用 Material 的 offline 插件（mkdocs.yml 中 offline 的 enabled）。")
+            config.extra["polyfills"] = [*config.extra.get("polyfills", []), WORKER_SHIM]
         search = config.plugins.get("material/search") or config.plugins.get("search")
         search_lang = list(search.config.lang or []) if search is not None else None
         self._report(
@@ -63,6 +74,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.figures = FigureContext(lightbox=self.config.media.lightbox and "glightbox" in config.plugins)
         if self.config.media.enabled:
             config.markdown_extensions.append(FigureExtension(self.figures))
+        config.markdown_extensions.append(ExternalLinkExtension(urlsplit(config.site_url or "").hostname))
         return config
 
     # Content is read and validated before MkDocs empties site_dir,
@@ -147,7 +159,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         if not self.config.enabled or self.archive is None:
             return None
-        templating.install(env, templating.SiteView.build(self.config, self.archive, self.plan, self.library))
+        rights_page = files.get_file_from_path(self.config.rights_page)
+        site = templating.SiteView.build(self.config, self.archive, self.plan, self.library, rights_page.url if rights_page else "")
+        templating.install(env, site)
         return env
 
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
@@ -162,6 +176,12 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         if src in self.listing_by_src:
             context["listing"] = self.listing_by_src[src]
         return context
+
+    # After Material's offline plugin (-100) has turned the JSON index into search_index.js.
+    @event_priority(-200)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.config.enabled and self.config.offline.enabled:
+            trim_offline_site(Path(config.site_dir), search_languages(config))
 
     def _register_redirects(self, config: MkDocsConfig) -> None:
         """Old slugs keep working: mkdocs-redirects writes the redirect pages from our `aliases`."""

@@ -47,9 +47,10 @@ class SiteView:
     library: MediaLibrary
     total: int
     lastmods: dict[str, str]
+    rights_url: str  # site-relative URL of the rights page, for links from every article
 
     @classmethod
-    def build(cls, identity, archive: Archive, plan: ListingPlan, library: MediaLibrary) -> SiteView:
+    def build(cls, identity, archive: Archive, plan: ListingPlan, library: MediaLibrary, rights_url: str = "") -> SiteView:
         published = archive.published
         by_tag = archive.by_tag()
         newest_year = published[0].year if published else None
@@ -69,6 +70,7 @@ class SiteView:
             library=library,
             total=len(published),
             lastmods=_lastmods(archive, plan),
+            rights_url=rights_url,
         )
 
     def lastmod(self, src_uri: str) -> str:

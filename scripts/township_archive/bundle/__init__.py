@@ -1,0 +1,1 @@
+"""Offline bundle: trimming the offline build, packing, manifest and verification."""

@@ -1,0 +1,74 @@
+"""Real headless Chromium (Debian's package) driven by Playwright, with every request to another host blocked and recorded."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+
+@dataclass
+class Watch:
+    """What the pages did that a reader would not want: errors, and requests leaving the allowed origins."""
+
+    blocked: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def browser_page(allowed_prefixes: tuple[str, ...] = ("file:",), width: int = 1280, height: int = 900):
+    watch = Watch()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+
+        def route(route):
+            url = route.request.url
+            if url.startswith(allowed_prefixes) or url.startswith(("data:", "blob:", "about:")):
+                route.continue_()
+            else:
+                watch.blocked.append(url)
+                route.abort()
+
+        context.route("**/*", route)
+        page = context.new_page()
+        page.on("console", lambda message: message.type == "error" and watch.console_errors.append(message.text))
+        page.on("pageerror", lambda error: watch.console_errors.append(str(error)))
+        try:
+            yield page, watch
+        finally:
+            browser.close()
+
+
+def search(page, query: str, timeout_ms: int = 20000) -> list[str]:
+    """Type into Material's real search box and return the result titles.
+
+    Material ignores what is typed before its worker has loaded the index, as a reader
+    would notice; like a reader, type the query again until results (or "none found") show."""
+    box = page.locator("input.md-search__input")
+    box.click()
+    waited = 0
+    while True:
+        box.fill("")
+        box.type(query)
+        try:
+            page.wait_for_function(
+                "() => { const m = document.querySelector('.md-search-result__meta');"
+                " return m && /结果/.test(m.textContent); }",
+                timeout=2000,
+            )
+            break
+        except Exception:
+            waited += 2000
+            if waited >= timeout_ms:
+                raise
+    page.wait_for_timeout(300)
+    titles = page.locator(".md-search-result__item > .md-search-result__link h1").all_inner_texts()
+    return [t.replace("\u200b", "") for t in titles]

@@ -1,0 +1,137 @@
+"""The offline bundle as the education base uses it: unzipped from a USB stick, opened from file://
+with no network, in real Chromium."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from browser import browser_page, search
+from conftest import Project, copy_project
+
+BUNDLE_GLOB = "*-offline-*.zip"
+
+
+def build_offline(project: Project, *args: str) -> Path:
+    result = project.cli("offline", *args)
+    assert result.returncode == 0, result.output
+    assert "离线版中最大的文件" in result.output  # the build prints the bundle's size and largest files
+    (zip_path,) = (project.root / "dist").glob(BUNDLE_GLOB)
+    return zip_path
+
+
+@pytest.fixture(scope="module")
+def offline_zip(tmp_path_factory, sample_project) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("offline") / "project")
+    shutil.copytree(sample_project.root / ".cache", project.root / ".cache")
+    return build_offline(project)
+
+
+@pytest.fixture(scope="module")
+def unpacked(offline_zip: Path, tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("usb")
+    with zipfile.ZipFile(offline_zip) as archive:
+        archive.extractall(target)
+    (folder,) = [p for p in target.iterdir() if p.is_dir()]
+    return folder
+
+
+def local_targets(page_path: Path, html: str) -> list[tuple[str, Path]]:
+    """Every link and image of a page that should be a file of the bundle."""
+    found = []
+    for attribute, value in re.findall(r'\b(href|src|srcset)="([^"]*)"', html):
+        values = [v.strip().split(" ")[0] for v in value.split(",")] if attribute == "srcset" else [value]
+        for link in values:
+            parts = urlsplit(link)
+            if not link or parts.scheme or link.startswith(("#", "//")):
+                continue
+            found.append((link, (page_path.parent / unquote(parts.path)).resolve()))
+    return found
+
+
+def test_every_page_works_from_file_with_no_network(unpacked: Path):
+    pages = sorted(unpacked.rglob("*.html"))
+    assert len(pages) > 40
+    broken = []
+    with browser_page() as (page, watch):
+        for path in pages:
+            page.goto(path.as_uri())
+            page.wait_for_load_state("load")
+            html = path.read_text(encoding="utf-8")
+            broken += [f"{path.relative_to(unpacked)} -> {link}" for link, target in local_targets(path, html) if not target.exists()]
+            for href in re.findall(r'<a [^>]*href="(https?://[^"]+)"[^>]*>', html):
+                tag = re.search(r'<a [^>]*href="' + re.escape(href) + r'"[^>]*>', html).group(0)
+                assert "ta-external" in tag, f"{path.relative_to(unpacked)}: external link without the 需联网 mark: {href}"
+        page.goto((unpacked / "index.html").as_uri())
+        results = search(page, "陈铭枢")
+    assert broken == []
+    assert watch.blocked == []
+    assert watch.console_errors == []
+    assert "陈铭枢生平简介" in results
+
+
+def test_offline_copy_looks_like_the_site_and_marks_network_links(unpacked: Path):
+    html = (unpacked / "jiaoyu-jidi/chen-mingshu-shengping/index.html").read_text(encoding="utf-8")
+    assert "offline.css" in html and "iframe-worker.js" in html
+    assert "unpkg" not in html and not (unpacked / "404.html").exists()
+    with browser_page() as (page, _watch):
+        page.goto((unpacked / "jiaoyu-jidi/chen-mingshu-shengping/index.html").as_uri())
+        marker = page.evaluate("getComputedStyle(document.querySelector('a.ta-external'), '::after').content")
+        assert "需联网" in marker
+        assert page.locator(".ta-byline").inner_text().startswith("来源：")
+
+
+def test_bundle_has_guide_manifest_and_verifies(offline_zip: Path, unpacked: Path, project: Project):
+    assert (unpacked / "使用说明.txt").read_text(encoding="utf-8-sig").startswith("曲樟乡宣传文化档案（离线版）使用说明")
+    assert (unpacked / "SHA256SUMS").is_file()
+    ok = project.cli("verify", str(offline_zip))
+    assert ok.returncode == 0 and "校验通过" in ok.stdout
+    assert project.cli("verify", str(unpacked)).returncode == 0
+
+    changed = project.root / "changed"
+    shutil.copytree(unpacked, changed)
+    (changed / "about.html").write_text("被改过", encoding="utf-8")
+    (changed / "tags/index.html").unlink()
+    result = project.cli("verify", str(changed))
+    assert result.returncode == 1
+    assert "文件已被改动：about.html" in result.stdout and "缺少文件：tags/index.html" in result.stdout
+
+
+def test_same_content_gives_byte_identical_zips(offline_zip: Path, project: Project):
+    again = build_offline(project)
+    assert again.name == offline_zip.name
+    assert again.read_bytes() == offline_zip.read_bytes()
+
+
+def test_bundle_keeps_only_kiosk_sized_images(unpacked: Path):
+    variants = [p.name for p in unpacked.rglob("*") if re.search(r"\.\w{10}\.\d+\.(avif|webp|jpg|png)$", p.name)]
+    assert variants
+    widths = {int(name.rsplit(".", 2)[-2]) for name in variants}
+    assert max(widths) <= 960
+    assert not [n for n in variants if n.endswith(".webp")]
+    assert not list(unpacked.rglob("*.map"))
+
+
+def test_kiosk_mode_has_big_touch_targets_a_home_button_and_goes_home_when_idle(project: Project):
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("idle_seconds: 180", "idle_seconds: 2"), encoding="utf-8")
+    zip_path = build_offline(project, "--kiosk")
+    assert zip_path.name.endswith("-kiosk.zip")
+    target = project.root / "usb"
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(target)
+    (folder,) = [p for p in target.iterdir() if p.is_dir()]
+    with browser_page(width=1920, height=1080) as (page, watch):
+        page.goto((folder / "dangjian/shifan-chuangjian/index.html").as_uri())
+        home = page.locator("a.ta-kiosk-home")
+        assert home.is_visible() and home.inner_text() == "返回首页"
+        box = home.bounding_box()
+        assert box["height"] >= 48
+        assert float(page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")) >= 24
+        assert not page.locator(".ta-cite__actions").is_visible()  # nothing to download on a kiosk
+        page.wait_for_url(re.compile(r"/index\.html$"), timeout=10000)
+    assert watch.blocked == [] and watch.console_errors == []
