@@ -47,15 +47,11 @@ def browser_page(allowed_prefixes: tuple[str, ...] = ("file:",), width: int = 12
             browser.close()
 
 
-def search(page, query: str, timeout_ms: int = 20000) -> list[str]:
-    """Type into Material's real search box and return the result titles.
-
-    Material ignores what is typed before its worker has loaded the index, as a reader
-    would notice; like a reader, type the query again until results (or "none found") show."""
+def _typed_results(page, query: str, timeout_ms: int) -> bool:
     box = page.locator("input.md-search__input")
     box.click()
     waited = 0
-    while True:
+    while waited < timeout_ms:
         box.fill("")
         box.type(query)
         try:
@@ -64,11 +60,24 @@ def search(page, query: str, timeout_ms: int = 20000) -> list[str]:
                 " return m && /结果/.test(m.textContent); }",
                 timeout=2000,
             )
-            break
-        except Exception:
+            return True
+        except Exception:  # noqa: BLE001 - Playwright's TimeoutError: not ready yet
             waited += 2000
-            if waited >= timeout_ms:
-                raise
+    return False
+
+
+def search(page, query: str, timeout_ms: int = 15000, attempts: int = 3) -> list[str]:
+    """Type into Material's real search box and return the result titles.
+
+    Material ignores what is typed before its worker has the index; like a reader, type
+    again, and reload the page if the box stays silent (seen rarely on a loaded machine)."""
+    for attempt in range(attempts):
+        if _typed_results(page, query, timeout_ms):
+            break
+        if attempt == attempts - 1:
+            meta = page.locator(".md-search-result__meta").inner_text()
+            raise AssertionError(f"search for {query!r} showed no results after {attempts} tries: {meta!r}")
+        page.reload()
     page.wait_for_timeout(300)
     titles = page.locator(".md-search-result__item > .md-search-result__link h1").all_inner_texts()
     return [t.replace("\u200b", "") for t in titles]

@@ -228,6 +228,7 @@ def test_serve_previews_drafts_with_a_banner(project: Project):
 
     from conftest import BIN
 
+    project.write("dangjian/dai-shen.md", article(title="待审稿件", slug="dai-shen", status="review"))
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -246,11 +247,14 @@ def test_serve_previews_drafts_with_a_banner(project: Project):
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise
                 time.sleep(0.5)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/dangjian/dai-shen/", timeout=5) as response:
+            review_html = response.read().decode("utf-8")
     finally:
         server.terminate()
         server.wait(timeout=10)
     assert "村级治安亭建设情况（草稿）" in html
     assert "草稿：本文尚未发布" in html
+    assert "待审：本文尚未发布" in review_html
 
 
 def test_not_found_page_is_in_chinese_and_leads_back(sample_site: Path):

@@ -5,6 +5,11 @@
     township-archive offline [--kiosk]                  build the offline bundle into dist/
     township-archive verify BUNDLE                      check a bundle against its SHA256SUMS
     township-archive fields                             print the front-matter fields
+    township-archive new TITLE --section S              start a draft article
+    township-archive import FILE --section S            a .docx, .txt or .html news article as a draft
+    township-archive review ARTICLE --level L --by NAME record one level of 三审
+    township-archive publish ARTICLE                    publish after all three levels
+    township-archive report [--output F]                the office's content report (HTML)
 """
 
 from __future__ import annotations
@@ -16,12 +21,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
 from . import problems as problem_report
+from .authoring.editing import AuthoringError
 from .content.loader import load_archive
 from .content.schema import FIELDS
 from .problems import Problem, Severity
@@ -50,7 +57,22 @@ def _load_project(config_file: Path):
     return config, plugin
 
 
-def check_project(config_file: Path) -> list[Problem]:
+def _today(args) -> datetime:
+    """Now, or the day given with --today (inspections of a past state, and tests)."""
+    value = getattr(args, "today", None)
+    if not value:
+        return datetime.now().replace(second=0, microsecond=0)
+    from .content.schema import parse_date
+
+    parsed = parse_date(value)
+    if parsed is None:
+        raise CliError(f"--today 的日期 {value} 无法识别，请写成 2025-03-20。")
+    return parsed.replace(hour=23, minute=59) if len(value) <= 10 else parsed
+
+
+def check_project(config_file: Path, today: datetime | None = None):
+    """All problems of the project: configuration, content, images and (with `today`) the inspection lint."""
+    from .authoring.lint import lint_archive
     from .config import default_source_of, media_settings_of, sections_of
     from .media.library import build_library
     from .progress import terminal_progress
@@ -72,7 +94,9 @@ def check_project(config_file: Path) -> list[Problem]:
             progress=terminal_progress("检查图片", sys.stderr),
         )
         problems += media_problems
-    return sorted(problems)
+    if today is not None:
+        problems += lint_archive(archive, Path(config.docs_dir), project, dict(plugin.config.terms), today)
+    return sorted(problems), archive, config, plugin
 
 
 def _print_problems(console: Console, problems: list[Problem]) -> None:
@@ -84,7 +108,7 @@ def _print_problems(console: Console, problems: list[Problem]) -> None:
 
 
 def cmd_check(args, console: Console) -> int:
-    problems = check_project(args.config)
+    problems, *_ = check_project(args.config, _today(args))
     if args.format == "json":
         print(problem_report.to_json(problems))
     else:
@@ -185,6 +209,167 @@ def _size(count: int) -> str:
     return f"{count / 1024 / 1024:.1f} MB" if count >= 1024 * 1024 else f"{count / 1024:.0f} KB"
 
 
+def _section(plugin, name: str):
+    from .config import sections_of
+
+    for section in sections_of(plugin.config):
+        if name in (section.id, section.title):
+            return section
+    choices = "、".join(f"{s.title}（{s.id}）" for s in sections_of(plugin.config))
+    raise CliError(f"没有名为“{name}”的栏目。可用的栏目：{choices}")
+
+
+def _project_archive(args):
+    from .config import default_source_of, sections_of
+
+    config, plugin = _load_project(args.config)
+    project = args.config.resolve().parent
+    archive, _ = load_archive(Path(config.docs_dir), sections_of(plugin.config), default_source_of(plugin.config), project)
+    return config, plugin, archive, project
+
+
+def _preview_hint(console: Console, config, plugin, path: Path) -> None:
+    relative = path.resolve().relative_to(Path(config.docs_dir).resolve()).as_posix()
+    console.print(f"预览：运行 [bold]make serve[/]，在浏览器打开 http://127.0.0.1:8000/{relative.removesuffix('.md')}/（草稿只在预览中可见）")
+    console.print(f"检查：运行 [bold]make check[/]；送审：township-archive review {path} --level 初审 --by 姓名")
+
+
+def cmd_new(args, console: Console) -> int:
+    from .authoring.workflow import new_article
+
+    config, plugin, archive, _project = _project_archive(args)
+    section = _section(plugin, args.section)
+    path = new_article(
+        Path(config.docs_dir), section, args.title, _today(args), {a.slug for a in archive.articles},
+        authors=args.author, source=args.source or "", tags=args.tag,
+    )
+    console.print(f"[green]已新建草稿[/]：{path}")
+    console.print(f"图片请放在：{path.with_suffix('')}/")
+    _preview_hint(console, config, plugin, path)
+    return 0
+
+
+def cmd_import(args, console: Console) -> int:
+    from .authoring import importer
+    from .content.slugs import pinyin_slug
+
+    config, plugin, archive, _project = _project_archive(args)
+    section = _section(plugin, args.section)
+    source = args.file
+    if not source.is_file():
+        raise CliError(f"找不到要导入的文件 {source}。")
+    suffix = source.suffix.lower()
+    if suffix == ".docx":
+        # The slug is not known before the title is; images are referenced from a folder named after it.
+        probe = importer.from_docx(source, "__images__")
+        slug = _free_slug(pinyin_slug(probe.title), archive)
+        draft = importer.from_docx(source, slug)
+    elif suffix in (".txt", ".md", ".html", ".htm"):
+        raw = source.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = raw.decode("gb18030")
+            except UnicodeDecodeError:
+                raise CliError(f"{source.name} 不是文本文件，或编码无法识别（请另存为 UTF-8）。") from None
+        draft = importer.from_html(text) if suffix in (".html", ".htm") else importer.from_text(text)
+        slug = _free_slug(pinyin_slug(draft.title), archive)
+    elif suffix == ".doc":
+        raise CliError("不支持旧的 .doc 格式：请用 Word 打开后“另存为 .docx”再导入。")
+    else:
+        raise CliError(f"不支持导入 {suffix or '无扩展名'} 文件：可以导入 .docx、.txt、.html。")
+    path = importer.write_draft(Path(config.docs_dir), section.id, draft, slug, _today(args).strftime("%Y-%m-%d %H:%M"))
+    console.print(f"[green]已导入为草稿[/]：{path}")
+    if draft.images:
+        console.print(f"提取了 {len(draft.images)} 张图片到 {path.with_suffix('')}/")
+    if draft.rights:
+        console.print("文末的版权/联系信息已移到头信息的 rights 中，请核对。")
+    _preview_hint(console, config, plugin, path)
+    return 0
+
+
+def _free_slug(slug: str, archive) -> str:
+    taken = {a.slug for a in archive.articles}
+    base, n = slug or "article", 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _article_path(args) -> Path:
+    path = args.article
+    if not path.is_file():
+        raise CliError(f"找不到文章 {path}。请写文章 .md 文件的路径，例如 docs/dangjian/文章名.md。")
+    return path
+
+
+def cmd_review(args, console: Console) -> int:
+    from .authoring.editing import read_article, write_article
+    from .authoring.workflow import record_review
+
+    path = _article_path(args)
+    meta, body = read_article(path)
+    updated = record_review(meta, args.level, args.by, _today(args))
+    write_article(path, updated, body)
+    levels = "、".join(f"{r['level']}（{r['by']}）" for r in updated["reviews"])
+    console.print(f"[green]已记录{args.level}[/]：{path}。已完成：{levels}。")
+    return 0
+
+
+def cmd_publish(args, console: Console) -> int:
+    from .authoring.editing import read_article, write_article
+    from .authoring.workflow import publish
+
+    path = _article_path(args)
+    meta, body = read_article(path)
+    updated = publish(meta, _today(args))
+    # The published article must pass the same validation as the build, before anything is written.
+    problems = _validate_one(args, path, updated, body)
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        _print_problems(console, errors)
+        raise CliError("文章还有错误，没有发布。请按上面的提示修改后再发布。")
+    write_article(path, updated, body)
+    console.print(f"[green]已发布[/]：{path}（网址名 {updated['slug']}，发布时间 {updated['date']}）。运行 make site 更新网站。")
+    return 0
+
+
+def _validate_one(args, path: Path, meta: dict, body: str) -> list[Problem]:
+    from .authoring.editing import dump_front_matter
+    from .config import default_source_of, sections_of
+    from .content.frontmatter import parse
+    from .content.schema import validate_article
+
+    config, plugin = _load_project(args.config)
+    docs = Path(config.docs_dir).resolve()
+    relative = path.resolve().relative_to(docs).as_posix()
+    sections = sections_of(plugin.config)
+    folder = _section(plugin, relative.split("/", 1)[0])
+    front, problems = parse(str(path), "---\n" + dump_front_matter(meta) + "---\n" + body)
+    if front is None:
+        return problems
+    _article, article_problems = validate_article(
+        str(path), relative, front, folder, sections, lambda p: (docs / p).is_file(), default_source_of(plugin.config)
+    )
+    return problems + article_problems
+
+
+def cmd_report(args, console: Console) -> int:
+    from .authoring.editing import write_atomically
+    from .authoring.report import render_report
+
+    today = _today(args)
+    problems, archive, config, _plugin = check_project(args.config, today)
+    output = args.output
+    site_dir = Path(config.site_dir).resolve()
+    if output.resolve().is_relative_to(site_dir) or output.resolve().is_relative_to(Path(config.docs_dir).resolve()):
+        raise CliError("内容报告不能写进 site/ 或 docs/：它只给编辑部看，不公开。")
+    write_atomically(output, render_report(archive, problems, config.site_name, today))
+    console.print(f"[green]内容报告已生成[/]：{output}（用浏览器打开）")
+    return 0
+
+
 def cmd_fields(args, console: Console) -> int:
     table = Table(title="文章头信息字段")
     for column in ("字段", "含义", "类型", "是否必填", "说明", "示例"):
@@ -203,7 +388,40 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="检查全部文章的头信息、栏目和网址名")
     check.add_argument("--format", choices=("text", "json"), default="text", help="输出格式")
     check.add_argument("--strict", action="store_true", help="有警告也返回非零")
+    check.add_argument("--today", help="按这一天检查（默认今天），例如 2025-03-20")
     check.set_defaults(run=cmd_check)
+
+    new = commands.add_parser("new", help="新建一篇草稿")
+    new.add_argument("title", help="文章标题")
+    new.add_argument("--section", required=True, help="栏目名或栏目文件夹名，例如 党建成果")
+    new.add_argument("--author", action="append", help="作者，可写多次")
+    new.add_argument("--source", help="来源")
+    new.add_argument("--tag", action="append", help="标签，可写多次")
+    new.add_argument("--today", help=argparse.SUPPRESS)
+    new.set_defaults(run=cmd_new)
+
+    imported = commands.add_parser("import", help="把 Word（.docx）或网页/纯文本新闻稿导入为草稿")
+    imported.add_argument("file", type=Path, help=".docx、.txt 或 .html 文件")
+    imported.add_argument("--section", required=True, help="栏目名或栏目文件夹名")
+    imported.add_argument("--today", help=argparse.SUPPRESS)
+    imported.set_defaults(run=cmd_import)
+
+    review = commands.add_parser("review", help="记录一级审核（初审、复审、终审）")
+    review.add_argument("article", type=Path, help="文章 .md 文件")
+    review.add_argument("--level", required=True, choices=("初审", "复审", "终审"), help="审核级别")
+    review.add_argument("--by", required=True, help="审核人姓名")
+    review.add_argument("--today", help=argparse.SUPPRESS)
+    review.set_defaults(run=cmd_review)
+
+    publish = commands.add_parser("publish", help="三审完成后发布文章")
+    publish.add_argument("article", type=Path, help="文章 .md 文件")
+    publish.add_argument("--today", help=argparse.SUPPRESS)
+    publish.set_defaults(run=cmd_publish)
+
+    report = commands.add_parser("report", help="生成内容报告（HTML，不公开）")
+    report.add_argument("--output", type=Path, default=Path("reports/内容报告.html"), help="输出文件（默认 reports/内容报告.html）")
+    report.add_argument("--today", help=argparse.SUPPRESS)
+    report.set_defaults(run=cmd_report)
 
     build = commands.add_parser("build", help="构建网站；成功后才替换 site/")
     build.add_argument("--site-dir", default="site", help="输出文件夹（默认 site）")
@@ -229,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
     console = Console(stderr=args.command in ("build", "offline"), highlight=False)
     try:
         return args.run(args, console)
-    except CliError as error:
+    except (CliError, AuthoringError) as error:
         console.print(f"[bold red]错误[/]：{error}", highlight=False)
         return 2
     except KeyboardInterrupt:

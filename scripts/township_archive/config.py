@@ -129,6 +129,9 @@ class ArchiveConfig(Config):
     # Offline bundle and kiosk
     offline = c.SubConfig(OfflineConfig)
 
+    # Wrongly written official terms and their correct forms, flagged by `check`.
+    terms = c.Type(dict, default={})
+
     # The page that explains rights and reprinting (rendered with overrides/rights.html).
     rights_page = c.Type(str, default="about.md")
 

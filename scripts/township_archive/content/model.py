@@ -49,7 +49,17 @@ class Status(str, enum.Enum):
 
     @property
     def label(self) -> str:
-        return {"draft": "草稿", "review": "审核中", "published": "已发布"}[self.value]
+        return {"draft": "草稿", "review": "待审", "published": "已发布"}[self.value]
+
+
+REVIEW_LEVELS = ("初审", "复审", "终审")  # 三审: three levels, three different people
+
+
+@dataclass(frozen=True)
+class Review:
+    level: str
+    by: str
+    date: str  # YYYY-MM-DD
 
 
 @dataclass
@@ -71,6 +81,7 @@ class Article:
     rights: RightsOverride = field(default_factory=RightsOverride)
     photographer: str = ""
     aliases: tuple[str, ...] = ()  # earlier slugs (or section/slug) that must keep working
+    reviews: tuple[Review, ...] = ()
     body_chars: int = 0
     body: str = field(default="", repr=False)
     body_line: int = 1  # file line where the Markdown body starts

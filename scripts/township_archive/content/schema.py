@@ -15,7 +15,7 @@ from typing import Any
 
 from ..problems import Problem, Severity
 from .frontmatter import FrontMatter
-from .model import Article, RightsOverride, Section, Status
+from .model import REVIEW_LEVELS, Article, Review, RightsOverride, Section, Status
 from .slugs import is_valid_slug, pinyin_slug
 
 
@@ -70,9 +70,15 @@ FIELDS: dict[str, FieldSpec] = {
         "文章换了栏目时写成 旧栏目文件夹/旧网址名。",
         "aliases: [old-slug, dangjian/old-slug]",
     ),
+    "reviews": FieldSpec(
+        "审核记录", "列表", "自动填写",
+        "三审记录：每一级（初审、复审、终审）的审核人和日期，由 review 命令写入，不要手改。发布前三级须由三个不同的人完成。",
+        "reviews: [{level: 初审, by: 张三, date: 2025-03-20}]",
+    ),
     "status": FieldSpec(
         "状态", "draft / review / published", "选填",
-        "draft（草稿，默认）、review（审核中）、published（已发布）。只有已发布的文章会出现在网站上。",
+        "draft（草稿，默认）、review（待审）、published（已发布）。只有已发布的文章会出现在网站上；"
+        "请用 review、publish 命令改状态，不要手改。",
         "status: published",
     ),
     "rights": FieldSpec(
@@ -100,6 +106,7 @@ STATUS_WORDS = {
     "草稿": Status.DRAFT,
     "review": Status.REVIEW,
     "审核中": Status.REVIEW,
+    "待审": Status.REVIEW,
     "published": Status.PUBLISHED,
     "已发布": Status.PUBLISHED,
 }
@@ -226,7 +233,7 @@ def validate_article(
     if status is None:
         check.error(
             "status", "bad-status", f"状态（status）写成了 {status_value!s}，无法识别。",
-            "只能是 draft（草稿）、review（审核中）或 published（已发布）。",
+            "只能是 draft（草稿）、review（待审）或 published（已发布）。",
         )
         status = Status.DRAFT
     publishing = status is Status.PUBLISHED
@@ -293,6 +300,7 @@ def validate_article(
 
     rights = _rights(check)
     aliases = _aliases(check, sections)
+    reviews = _reviews(check)
 
     summary = check.text("summary")
     if len(summary) > 200:
@@ -325,11 +333,29 @@ def validate_article(
         rights=rights,
         photographer=photographer,
         aliases=aliases,
+        reviews=reviews,
         body_chars=count_characters(body),
         body=body,
         body_line=front.body_line,
     )
     return article, check.problems
+
+
+def _reviews(check: _Checker) -> tuple[Review, ...]:
+    value = check.front.data.get("reviews")
+    if value is None:
+        return ()
+    hint = "审核记录由 township-archive review 命令写入，请用命令重新记录，不要手改。"
+    if not isinstance(value, list):
+        check.error("reviews", "bad-reviews", "审核记录（reviews）格式不对。", hint)
+        return ()
+    reviews = []
+    for entry in value:
+        if not isinstance(entry, dict) or entry.get("level") not in REVIEW_LEVELS or not str(entry.get("by") or "").strip():
+            check.error("reviews", "bad-reviews", f"审核记录中有一条无法识别：{entry!s}。", hint)
+            continue
+        reviews.append(Review(entry["level"], str(entry["by"]).strip(), str(entry.get("date") or "")))
+    return tuple(reviews)
 
 
 def _aliases(check: _Checker, sections: list[Section]) -> tuple[str, ...]:

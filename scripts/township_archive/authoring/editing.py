@@ -1,0 +1,46 @@
+"""Reading and rewriting an article's front matter without touching its body."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from ..content.frontmatter import decode, parse
+
+
+class AuthoringError(Exception):
+    """A refusal explained to staff in Chinese; nothing has been written."""
+
+
+def read_article(path: Path) -> tuple[dict, str]:
+    if not path.is_file():
+        raise AuthoringError(f"找不到文章文件 {path}。")
+    text, problems = decode(str(path), path.read_bytes())
+    if text is None:
+        raise AuthoringError(problems[0].message)
+    front, problems = parse(str(path), text)
+    if front is None:
+        raise AuthoringError(f"{path}：{problems[0].message}")
+    return dict(front.data), front.body
+
+
+def dump_front_matter(meta: dict) -> str:
+    text = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=None)
+    # Dates as staff write them (2024-05-01 09:30), not as quoted strings.
+    return re.sub(r"^(date|updated): '([^']*)'$", r"\1: \2", text, flags=re.MULTILINE)
+
+
+def write_atomically(path: Path, content: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(content.encode("utf-8") if isinstance(content, str) else content)
+    os.replace(temporary, path)
+
+
+def write_article(path: Path, meta: dict, body: str) -> None:
+    write_atomically(path, "---\n" + dump_front_matter(meta) + "---\n" + ("\n" if not body.startswith("\n") else "") + body)

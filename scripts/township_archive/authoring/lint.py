@@ -1,0 +1,126 @@
+"""Content lint beyond the build's validation: what provincial website inspections look at.
+
+Internal links and anchors, duplicate titles, dates in the future, empty and
+stale sections, wrongly written official terms. Rules that depend on today's
+date run only here, never in the build (builds must not depend on the clock).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from ..content.loader import Archive
+from ..content.slugs import heading_slug
+from ..problems import Problem, Severity
+
+_LINK = re.compile(r"(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
+_EXPLICIT_ID = re.compile(r"\{[^}]*#([\w-]+)[^}]*\}\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def _lines_outside_code(markdown: str):
+    fenced = False
+    for number, line in enumerate(markdown.splitlines()):
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        if not fenced:
+            yield number, line
+
+
+def heading_ids(markdown: str) -> set[str]:
+    """Anchors a page offers: pinyin ids of its headings (as the toc extension makes them) and explicit {#ids}."""
+    ids = set()
+    for _number, line in _lines_outside_code(markdown):
+        match = _HEADING.match(line)
+        if match:
+            text = match.group(1)
+            explicit = _EXPLICIT_ID.search(text)
+            ids.add(explicit.group(1) if explicit else heading_slug(_EXPLICIT_ID.sub("", text).strip()))
+    return ids
+
+
+def lint_archive(
+    archive: Archive, docs_dir: Path, display_root: Path, terms: dict[str, str], today: datetime
+) -> list[Problem]:
+    docs_dir, display_root = docs_dir.resolve(), display_root.resolve()
+
+    def shown(relative: str) -> str:
+        return (docs_dir / relative).relative_to(display_root).as_posix()
+
+    problems: list[Problem] = []
+    pages = {p.relative_to(docs_dir).as_posix(): p for p in docs_dir.rglob("*.md")}
+    anchors_cache: dict[str, set[str]] = {}
+
+    def anchors(relative: str) -> set[str]:
+        if relative not in anchors_cache:
+            text = pages[relative].read_text(encoding="utf-8-sig")
+            body = text.split("---", 2)[2] if text.startswith("---") and text.count("---") >= 2 else text
+            anchors_cache[relative] = heading_ids(body)
+        return anchors_cache[relative]
+
+    for article in archive.articles:
+        where = shown(article.source_path)
+        for offset, line in _lines_outside_code(article.body):
+            number = article.body_line + offset
+            for target in _LINK.findall(line):
+                problems += _check_link(target, article.source_path, pages, anchors, where, number)
+            for wrong, right in terms.items():
+                if wrong in line:
+                    problems.append(Problem(where, number, "official-term", f"“{wrong}”是不规范的写法。", f"应写作“{right}”。",
+                                            Severity.WARNING))
+        for wrong, right in terms.items():
+            if wrong in article.title or wrong in article.summary:
+                problems.append(Problem(where, 1, "official-term", f"标题或摘要中的“{wrong}”是不规范的写法。", f"应写作“{right}”。",
+                                        Severity.WARNING))
+        if article.is_public and article.date and article.date > today:
+            problems.append(Problem(where, 1, "future-date", f"发布时间 {article.date:%Y-%m-%d %H:%M} 在今天之后。",
+                                    "检查年份和月份是否写错；预约发布请先保持草稿状态。", Severity.WARNING))
+
+    titles: dict[str, list[str]] = {}
+    for article in archive.published:
+        titles.setdefault(article.title, []).append(article.source_path)
+    for title, paths in titles.items():
+        if len(paths) > 1:
+            for path in paths:
+                problems.append(Problem(shown(path), 1, "duplicate-title", f"标题“{title}”与其他文章重复：{'、'.join(shown(p) for p in paths)}。",
+                                        "重复的标题会让读者和搜索引擎混淆，请修改其中一篇。", Severity.WARNING))
+
+    for section in archive.sections:
+        articles = archive.in_section(section)
+        folder = f"docs/{section.id}/"
+        if not articles:
+            problems.append(Problem(folder, 0, "empty-section", f"栏目“{section.title}”还没有已发布的文章。",
+                                    "网站检查会把空栏目记为问题：请发布文章，或从 mkdocs.yml 中撤掉这个栏目。", Severity.WARNING))
+        elif section.stale_after_days and articles[0].date:
+            idle = today - articles[0].date
+            if idle > timedelta(days=section.stale_after_days):
+                problems.append(Problem(folder, 0, "stale-section",
+                                        f"栏目“{section.title}”已经 {idle.days} 天没有更新（最近一篇发布于 {articles[0].date:%Y-%m-%d}）。",
+                                        f"检查规则要求每 {section.stale_after_days} 天内至少更新一次。", Severity.WARNING))
+    return sorted(problems)
+
+
+def _check_link(target: str, source: str, pages: dict, anchors, where: str, line: int) -> list[Problem]:
+    parts = urlsplit(target)
+    if parts.scheme or target.startswith(("//", "mailto:")):
+        return []
+    path, fragment = unquote(parts.path), parts.fragment
+    if not path:  # a link within the page
+        relative = source
+    else:
+        relative = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
+        if not relative.endswith(".md"):
+            return []  # images and files: the media check and MkDocs look after those
+        if relative not in pages:
+            return [Problem(where, line, "broken-link", f"链接指向的文章不存在：{target}。",
+                            "链接写成相对于本文件的 .md 路径，例如 ../dangjian/文章名.md；检查文件名拼写。")]
+    if fragment and fragment not in anchors(relative):
+        return [Problem(where, line, "broken-anchor", f"链接中的段落锚点 #{fragment} 在 {relative} 中不存在。",
+                        "小标题改过后锚点会变：打开目标文章，把鼠标移到小标题旁的 # 上复制正确的链接。")]
+    return []
