@@ -140,3 +140,37 @@ def test_google_fonts_in_theme_is_refused(project: Project):
     assert result.returncode != 0
     assert "Google Fonts" in result.output and "font: false" in result.output
     assert "Traceback" not in result.output
+
+
+def test_two_builds_of_the_same_content_are_byte_identical(project: Project, tmp_path):
+    """Only real changes reach the server and the USB sticks: the build takes no date from the clock."""
+    assert project.cli("build", "--site-dir", "first").returncode == 0
+    assert project.cli("build", "--site-dir", "second").returncode == 0
+    first, second = project.root / "first", project.root / "second"
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    assert [f for f in files if (first / f).read_bytes() != (second / f).read_bytes()] == []
+
+
+def test_killed_build_leaves_the_previous_site_complete(project: Project):
+    import signal
+    import subprocess
+    import time
+
+    from conftest import BIN
+
+    assert project.cli("build").returncode == 0
+    site = project.root / "site"
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    for delay in (0.5, 1.5, 3.0):
+        process = subprocess.Popen([str(BIN / "township-archive"), "build"], cwd=project.root,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(delay)
+        if process.poll() is None:
+            import os
+            os.killpg(process.pid, signal.SIGKILL)  # the CLI and its mkdocs child, as a power cut would
+        process.wait()
+        after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+        assert after == before, f"site/ changed after a kill at {delay} s"
+    assert project.cli("build").returncode == 0
+    assert not list(project.root.glob(".site-build-*"))  # the next build clears what killed ones left

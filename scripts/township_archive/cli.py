@@ -118,20 +118,37 @@ def cmd_check(args, console: Console) -> int:
     return 1 if errors or (args.strict and problems) else 0
 
 
+def _reproducible_env(args) -> dict[str, str]:
+    """Dates inside the build (e.g. sitemap.xml.gz) come from the newest article, never the clock."""
+    env = dict(os.environ)
+    if "SOURCE_DATE_EPOCH" not in env:
+        try:
+            _config, _plugin, archive, _project = _project_archive(args)
+        except CliError:
+            return env  # the build itself will report the configuration problem
+        if archive.published and archive.published[0].date:
+            env["SOURCE_DATE_EPOCH"] = str(int(archive.published[0].date.timestamp()))
+    return env
+
+
 def cmd_build(args, console: Console) -> int:
     """Build into a temporary folder beside site/ and swap it in only on success."""
     project = args.config.resolve().parent
     site = (project / args.site_dir).resolve()
+    previous = site.with_name(site.name + ".previous")
+    if previous.exists() and not site.exists():
+        os.replace(previous, site)  # a build killed between the two renames below: put the old site back
+    for leftover in site.parent.glob(".site-build-*"):  # staging folders of killed builds
+        shutil.rmtree(leftover, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site.parent))
     command = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(args.config), "--site-dir", str(staging)]
     if args.strict:
         command.append("--strict")
     try:
-        result = subprocess.run(command, cwd=project, check=False)
+        result = subprocess.run(command, cwd=project, check=False, env=_reproducible_env(args))
         if result.returncode != 0:
             console.print("[bold red]构建失败[/]：请按上面的提示修改。原来的网站（site/）保持不变。", highlight=False)
             return result.returncode
-        previous = site.with_name(site.name + ".previous")
         shutil.rmtree(previous, ignore_errors=True)
         if site.exists():
             os.replace(site, previous)
