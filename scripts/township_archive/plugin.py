@@ -199,8 +199,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         for file in list(files):
             if file.src_uri in self.library.sidecars:
                 file.inclusion = InclusionLevel.EXCLUDED
-            elif is_raster(file.src_uri) and file.inclusion.is_included():
-                file.inclusion = InclusionLevel.EXCLUDED if self.config.media.enabled else file.inclusion
+            elif self.config.media.enabled and is_raster(file.src_uri) and file.inclusion.is_included():
+                file.inclusion = InclusionLevel.EXCLUDED
         for image in self.library.images.values():
             folder = cache.dir_for(image.key)
             for variant in image.variants:
