@@ -76,13 +76,10 @@ def check_project(config_file: Path, today: datetime | None = None):
     from .config import default_source_of, media_settings_of, sections_of
     from .media.library import build_library
     from .progress import terminal_progress
-    from .site_checks import theme_problems
+    from .site_checks import search_languages, theme_problems
 
     config, plugin = _load_project(config_file)
-    search = config.plugins.get("material/search") or config.plugins.get("search")
-    problems = theme_problems(
-        config_file, config.theme.get("font"), list(search.config.lang or []) if search is not None else None, config.site_url
-    )
+    problems = theme_problems(config_file, config.theme.get("font"), search_languages(config), config.site_url)
     project = config_file.resolve().parent
     archive, content_problems = load_archive(
         Path(config.docs_dir), sections_of(plugin.config), default_source_of(plugin.config), project
@@ -307,11 +304,9 @@ def cmd_import(args, console: Console) -> int:
 
 
 def _free_slug(slug: str, archive) -> str:
-    taken = {a.slug for a in archive.articles}
-    base, n = slug or "article", 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    from .content.slugs import free_slug
+
+    return free_slug(slug or "article", {a.slug for a in archive.articles})
 
 
 def _article_path(args) -> Path:

@@ -19,7 +19,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from . import templating
-from .bundle.trim import search_languages, trim_offline_site
+from .bundle.trim import trim_offline_site
 from .config import ArchiveConfig, default_source_of, media_settings_of, sections_of, site_rights_of
 from .content.loader import Archive, load_archive
 from .content.model import Article
@@ -32,7 +32,7 @@ from .problems import Problem, count_errors
 from .progress import terminal_progress
 from .rights.metadata import Publisher
 from .rights.publishing import Publishing
-from .site_checks import theme_problems
+from .site_checks import search_languages, theme_problems
 
 log = logging.getLogger("mkdocs.plugins.township_archive")
 # Our own stand-in for web workers on file://; the name tells Material's offline plugin not to add one.
@@ -66,10 +66,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             if offline is None or not offline.config.enabled:
                 raise PluginError("离线版需要同时启用 Material 的 offline 插件（mkdocs.yml 中 offline 的 enabled）。")
             config.extra["polyfills"] = [*config.extra.get("polyfills", []), WORKER_SHIM]
-        search = config.plugins.get("material/search") or config.plugins.get("search")
-        search_lang = list(search.config.lang or []) if search is not None else None
         self._report(
-            theme_problems(Path(config.config_file_path), config.theme.get("font"), search_lang, config.site_url), "站点配置"
+            theme_problems(Path(config.config_file_path), config.theme.get("font"), search_languages(config), config.site_url),
+            "站点配置",
         )
         self.figures = FigureContext(lightbox=self.config.media.lightbox and "glightbox" in config.plugins)
         if self.config.media.enabled:
@@ -181,7 +180,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     @event_priority(-200)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.config.enabled and self.config.offline.enabled:
-            trim_offline_site(Path(config.site_dir), search_languages(config))
+            trim_offline_site(Path(config.site_dir), search_languages(config) or [])
 
     def _register_redirects(self, config: MkDocsConfig) -> None:
         """Old slugs keep working: mkdocs-redirects writes the redirect pages from our `aliases`."""
@@ -197,9 +196,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         """Originals never reach the site (they carry GPS and serials); their variants do."""
         cache = MediaCache(Path(config.config_file_path).parent / self.config.media.cache_dir)
         for file in list(files):
-            if file.src_uri in self.library.sidecars:
-                file.inclusion = InclusionLevel.EXCLUDED
-            elif self.config.media.enabled and is_raster(file.src_uri) and file.inclusion.is_included():
+            if file.src_uri in self.library.sidecars or self.config.media.enabled and is_raster(file.src_uri) and file.inclusion.is_included():
                 file.inclusion = InclusionLevel.EXCLUDED
         for image in self.library.images.values():
             folder = cache.dir_for(image.key)

@@ -21,6 +21,12 @@ def _line_of(config_file: Path, key: str) -> int:
     return 0
 
 
+def search_languages(config) -> list[str] | None:
+    """The search plugin's languages from a loaded MkDocs config; None when search is off."""
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    return list(search.config.lang or []) if search is not None else None
+
+
 def theme_problems(
     config_file: Path,
     font: Any,

@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..content.model import REVIEW_LEVELS, Section
-from ..content.slugs import pinyin_slug
+from ..content.slugs import free_slug, pinyin_slug
 from .editing import AuthoringError, write_article
 
 NEW_BODY = "（在这里写正文。第一段概括全文；小标题用 ## 开头；图片放在同名文件夹里，用 ![图片说明](文件夹/图片.jpg) 引用。）\n"
@@ -22,9 +22,7 @@ def new_article(
     slug = pinyin_slug(title)
     if not slug:
         raise AuthoringError("无法从标题生成网址名，请换一个标题。")
-    base, n = slug, 2
-    while slug in taken_slugs:
-        slug, n = f"{base}-{n}", n + 1
+    slug = free_slug(slug, taken_slugs)
     path = docs_dir / section.id / f"{slug}.md"
     if path.exists():
         raise AuthoringError(f"文件 {path} 已经存在。")

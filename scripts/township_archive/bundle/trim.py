@@ -5,11 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def search_languages(config) -> list[str]:
-    search = config.plugins.get("material/search") or config.plugins.get("search")
-    return list(search.config.lang or []) if search is not None else []
-
-
 def trim_offline_site(site: Path, languages: list[str]) -> list[str]:
     """Remove source maps, lunr languages the site does not search in, the JSON index (the offline
     copy loads search_index.js) and the 404 page (from file:// there is no "not found", and MkDocs

@@ -30,6 +30,14 @@ def is_valid_slug(slug: str) -> bool:
     return bool(SLUG_PATTERN.match(slug)) and len(slug) <= MAX_SLUG_LENGTH
 
 
+def free_slug(base: str, taken: set[str]) -> str:
+    """`base`, or `base-2`, `base-3` … whichever is not taken yet."""
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
 def unique_slugs(names: list[str]) -> dict[str, str]:
     """Give each distinct name a distinct slug, in a stable order.
 
@@ -39,10 +47,7 @@ def unique_slugs(names: list[str]) -> dict[str, str]:
     taken: dict[str, str] = {}
     result: dict[str, str] = {}
     for name in sorted(set(names)):
-        base = pinyin_slug(name) or "x"
-        slug, n = base, 2
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
+        slug = free_slug(pinyin_slug(name) or "x", set(taken))
         taken[slug] = name
         result[name] = slug
     return result
