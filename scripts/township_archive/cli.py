@@ -73,17 +73,13 @@ def _today(args) -> datetime:
 def check_project(config_file: Path, today: datetime | None = None):
     """All problems of the project: configuration, content, images and (with `today`) the inspection lint."""
     from .authoring.lint import lint_archive
-    from .config import default_source_of, media_settings_of, sections_of
+    from .config import media_settings_of
     from .media.library import build_library
     from .progress import terminal_progress
     from .site_checks import search_languages, theme_problems
 
-    config, plugin = _load_project(config_file)
+    config, plugin, archive, project, content_problems = _load_content(config_file)
     problems = theme_problems(config_file, config.theme.get("font"), search_languages(config), config.site_url)
-    project = config_file.resolve().parent
-    archive, content_problems = load_archive(
-        Path(config.docs_dir), sections_of(plugin.config), default_source_of(plugin.config), project
-    )
     problems += content_problems
     if plugin.config.media.enabled:
         _library, media_problems = build_library(
@@ -160,12 +156,9 @@ def cmd_build(args, console: Console) -> int:
 def cmd_offline(args, console: Console) -> int:
     """Build the offline variant and pack it as dist/<name>-offline-<date>.zip plus the folder."""
     from .bundle import package as bundle
-    from .config import default_source_of, sections_of
     from .content.slugs import pinyin_slug
 
-    config, plugin = _load_project(args.config)
-    project = args.config.resolve().parent
-    archive, _problems = load_archive(Path(config.docs_dir), sections_of(plugin.config), default_source_of(plugin.config), project)
+    config, plugin, archive, project = _project_archive(args)
     newest = archive.published[0].date if archive.published else None
     stamp = bundle.content_date_stamp(newest)
     name = plugin.config.offline.bundle_name or pinyin_slug(config.site_name, max_length=60) or "archive"
@@ -233,12 +226,18 @@ def _section(plugin, name: str):
     raise CliError(f"没有名为“{name}”的栏目。可用的栏目：{choices}")
 
 
-def _project_archive(args):
+def _load_content(config_file: Path):
+    """The loaded configuration, the plugin, the archive, the project folder and the content problems."""
     from .config import default_source_of, sections_of
 
-    config, plugin = _load_project(args.config)
-    project = args.config.resolve().parent
-    archive, _ = load_archive(Path(config.docs_dir), sections_of(plugin.config), default_source_of(plugin.config), project)
+    config, plugin = _load_project(config_file)
+    project = config_file.resolve().parent
+    archive, problems = load_archive(Path(config.docs_dir), sections_of(plugin.config), default_source_of(plugin.config), project)
+    return config, plugin, archive, project, problems
+
+
+def _project_archive(args):
+    config, plugin, archive, project, _problems = _load_content(args.config)
     return config, plugin, archive, project
 
 

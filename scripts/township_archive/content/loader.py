@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 from ..problems import Problem, Severity
@@ -22,9 +23,11 @@ class Archive:
     sections: list[Section]
     articles: list[Article] = field(default_factory=list)  # every valid article, drafts too
 
-    @property
+    @cached_property
     def published(self) -> list[Article]:
-        """Public articles, newest first (ties broken by slug, so order is stable)."""
+        """Public articles, newest first (ties broken by slug, so order is stable).
+
+        Computed once: the archive is complete when `load_archive` returns and nothing changes it after."""
         public = [a for a in self.articles if a.is_public]
         return sorted(public, key=lambda a: (a.date or datetime.min, a.section.id, a.slug), reverse=True)
 

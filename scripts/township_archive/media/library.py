@@ -106,6 +106,7 @@ def build_library(
 
     # Images in a published article's folder are published even when not referenced (e.g. linked).
     public_folders = tuple(a.asset_folder for a in articles)
+    article_folders = tuple(a.asset_folder for a in archive.articles)
     sources: dict[str, tuple[Path, Credit]] = {}
     for path in sorted(docs_dir.rglob("*")):
         relative = path.relative_to(docs_dir).as_posix()
@@ -116,7 +117,9 @@ def build_library(
             continue
         if not is_raster(relative):
             continue
-        if relative not in usages and not relative.startswith(public_folders) and not _outside_articles(relative, archive):
+        # Skip only images that sit in a non-public article's folder and are used nowhere public; images of the
+        # home page, the about page and section introductions (outside any article's folder) are kept.
+        if relative not in usages and not relative.startswith(public_folders) and relative.startswith(article_folders):
             continue
         sidecar, sidecar_problems = _read_sidecar(docs_dir / (relative + SIDECAR_SUFFIX), shown(relative + SIDECAR_SUFFIX))
         problems += sidecar_problems
@@ -154,12 +157,6 @@ def build_library(
                 problems.append(Problem(shown(source), 0, "image-misnamed", f"图片 {shown(source)}：{note}。",
                                         "把文件扩展名改成与实际格式一致。", Severity.WARNING))
     return library, problems
-
-
-def _outside_articles(relative: str, archive: Archive) -> bool:
-    """Images of the home page, about page and section introductions (not in any article's folder)."""
-    all_folders = tuple(a.asset_folder for a in archive.articles)
-    return not relative.startswith(all_folders)
 
 
 def _read_sidecar(path: Path, shown_path: str) -> tuple[dict, list[Problem]]:
