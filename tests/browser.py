@@ -47,37 +47,59 @@ def browser_page(allowed_prefixes: tuple[str, ...] = ("file:",), width: int = 12
             browser.close()
 
 
+RESULTS_SHOWN = (
+    "() => { const m = document.querySelector('.md-search-result__meta');"
+    " return m && /结果/.test(m.textContent); }"
+)
+RESULTS_CLEARED = (
+    "() => { const m = document.querySelector('.md-search-result__meta');"
+    " return m && !/结果/.test(m.textContent); }"
+)
+
+
 def _typed_results(page, query: str, timeout_ms: int) -> bool:
     box = page.locator("input.md-search__input")
     box.click()
     waited = 0
     while waited < timeout_ms:
+        # Empty the box first and wait until the old results are gone, so they are never mistaken for new ones.
         box.fill("")
-        box.type(query)
+        box.press("End")
+        page.wait_for_function(RESULTS_CLEARED, timeout=timeout_ms)
+        # The whole query at once, as an IME commits it, then a key that changes nothing: Material
+        # reads the box on keyup (Playwright inserts Han characters with no key events at all).
+        box.fill(query)
+        box.press("End")
         try:
-            page.wait_for_function(
-                "() => { const m = document.querySelector('.md-search-result__meta');"
-                " return m && /结果/.test(m.textContent); }",
-                timeout=2000,
-            )
+            page.wait_for_function(RESULTS_SHOWN, timeout=2000)
             return True
         except Exception:  # noqa: BLE001 - Playwright's TimeoutError: not ready yet
             waited += 2000
     return False
 
 
-def search(page, query: str, timeout_ms: int = 15000, attempts: int = 3) -> list[str]:
-    """Type into Material's real search box and return the result titles.
+def _results(page, query: str, timeout_ms: int, attempts: int) -> None:
+    """Type into Material's real search box until it shows results (or says there are none).
 
     Material ignores what is typed before its worker has the index; like a reader, type
-    again, and reload the page if the box stays silent (seen rarely on a loaded machine)."""
+    again, and reload the page if the box stays silent."""
     for attempt in range(attempts):
         if _typed_results(page, query, timeout_ms):
-            break
+            return
         if attempt == attempts - 1:
             meta = page.locator(".md-search-result__meta").inner_text()
             raise AssertionError(f"search for {query!r} showed no results after {attempts} tries: {meta!r}")
         page.reload()
-    page.wait_for_timeout(300)
+
+
+def search(page, query: str, timeout_ms: int = 15000, attempts: int = 3) -> list[str]:
+    """The result titles for a query typed into the real search box."""
+    _results(page, query, timeout_ms, attempts)
     titles = page.locator(".md-search-result__item > .md-search-result__link h1").all_inner_texts()
     return [t.replace("\u200b", "") for t in titles]
+
+
+def search_links(page, query: str, timeout_ms: int = 15000, attempts: int = 3) -> list[str]:
+    """The addresses of the results, best first (one per article)."""
+    _results(page, query, timeout_ms, attempts)
+    return page.eval_on_selector_all(".md-search-result__item > .md-search-result__link", "els => els.map(e => e.href)")

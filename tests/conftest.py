@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,3 +119,30 @@ def published_articles() -> list[tuple[str, dict]]:
         if meta.get("status") == "published":
             found.append((f"{path.parent.name}/{meta['slug']}/index.html", meta))
     return found
+
+
+BUNDLE_GLOB = "*-offline-*.zip"
+
+
+def build_offline(project: Project, *args: str) -> Path:
+    result = project.cli("offline", *args)
+    assert result.returncode == 0, result.output
+    assert "离线版中最大的文件" in result.output  # the build prints the bundle's size and largest files
+    (zip_path,) = (project.root / "dist").glob(BUNDLE_GLOB)
+    return zip_path
+
+
+@pytest.fixture(scope="session")
+def offline_zip(tmp_path_factory, sample_project) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("offline") / "project")
+    shutil.copytree(sample_project.root / ".cache", project.root / ".cache")
+    return build_offline(project)
+
+
+@pytest.fixture(scope="session")
+def unpacked(offline_zip: Path, tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("usb")
+    with zipfile.ZipFile(offline_zip) as archive:
+        archive.extractall(target)
+    (folder,) = [p for p in target.iterdir() if p.is_dir()]
+    return folder

@@ -115,14 +115,6 @@ def test_pagination_and_pager_gaps():
     assert pages[0].previous_url is None and pages[-1].next_url is None
 
 
-def test_missing_jieba_fails_the_build_check(tmp_path: Path):
-    config = tmp_path / "mkdocs.yml"
-    config.write_text("plugins:\n  - search:\n      lang: zh\n", encoding="utf-8")
-    problems = theme_problems(config, False, ["zh"], module_available=lambda name: False)
-    assert [(p.code, p.line) for p in problems] == [("jieba-missing", 3)]
-    assert theme_problems(config, False, ["zh"], module_available=lambda name: True) == []
-
-
 def test_drafts_are_loaded_but_not_published(tmp_path: Path):
     docs = tmp_path / "docs"
     (docs / "dangjian").mkdir(parents=True)

@@ -76,10 +76,10 @@ def check_project(config_file: Path, today: datetime | None = None):
     from .config import media_settings_of
     from .media.library import build_library
     from .progress import terminal_progress
-    from .site_checks import search_languages, theme_problems
+    from .site_checks import theme_problems
 
     config, plugin, archive, project, content_problems = _load_content(config_file)
-    problems = theme_problems(config_file, config.theme.get("font"), search_languages(config), config.site_url)
+    problems = theme_problems(config_file, config.theme.get("font"), config.site_url)
     problems += content_problems
     if plugin.config.media.enabled:
         _library, media_problems = build_library(

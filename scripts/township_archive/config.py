@@ -129,6 +129,10 @@ class ArchiveConfig(Config):
     # Offline bundle and kiosk
     offline = c.SubConfig(OfflineConfig)
 
+    # Our Chinese search (substrings, traditional characters, pinyin, shards loaded on demand).
+    # false: Material's own lunr + jieba search, kept as the baseline the search benchmark compares with.
+    archive_search = c.Type(bool, default=True)
+
     # Wrongly written official terms and their correct forms, flagged by `check`.
     terms = c.Type(dict, default={})
 

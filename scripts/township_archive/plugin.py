@@ -13,7 +13,7 @@ from urllib.parse import quote, urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
@@ -32,7 +32,8 @@ from .problems import Problem, count_errors
 from .progress import terminal_progress
 from .rights.metadata import Publisher
 from .rights.publishing import Publishing
-from .site_checks import search_languages, theme_problems
+from .search.publish import SearchCollector
+from .site_checks import search_plugin, theme_problems
 
 log = logging.getLogger("mkdocs.plugins.township_archive")
 # Our own stand-in for web workers on file://; the name tells Material's offline plugin not to add one.
@@ -49,6 +50,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.figures = FigureContext()
         self.serving = False
         self.publishing: Publishing | None = None
+        self.search = SearchCollector()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs serve` previews drafts, so their images are processed too.
@@ -67,7 +69,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 raise PluginError("离线版需要同时启用 Material 的 offline 插件（mkdocs.yml 中 offline 的 enabled）。")
             config.extra["polyfills"] = [*config.extra.get("polyfills", []), WORKER_SHIM]
         self._report(
-            theme_problems(Path(config.config_file_path), config.theme.get("font"), search_languages(config), config.site_url),
+            theme_problems(Path(config.config_file_path), config.theme.get("font"), config.site_url),
             "站点配置",
         )
         self.figures = FigureContext(lightbox=self.config.media.lightbox and "glightbox" in config.plugins)
@@ -101,6 +103,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             config.site_name, self.config.sponsor, config.site_url or "/", utc_offset=self.config.utc_offset
         )
         self.publishing = Publishing(site_rights_of(self.config), publisher, self.library)
+        self.search = SearchCollector()
 
     # Articles get their slug URLs; drafts stay out of the build (but show in `mkdocs serve`);
     # listing pages are added; the navigation lists sections, never articles.
@@ -139,6 +142,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         if not self.config.enabled:
             return None
         self.figures.start_page(page.file.src_uri, lambda uri: quote(get_relative_url(uri, page.url)))
+        # Material's own index stays empty (a documented page setting); ours is built from on_page_content.
+        if self.config.archive_search:
+            page.meta["search"] = {"exclude": True}
         src = page.file.src_uri
         if src in self.article_by_src:
             article = self.article_by_src[src]
@@ -151,8 +157,17 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         # The lightbox's script and styles only on pages that have figures.
-        if self.config.enabled and self.figures.images_on_page == 0:
+        if not self.config.enabled:
+            return None
+        if self.figures.images_on_page == 0:
             page.meta["glightbox"] = False
+        src = page.file.src_uri
+        if src in self.article_by_src:
+            self.search.add_article(self.article_by_src[src], html)
+        elif src in self.listing_by_src:
+            self.search.add_listing(self.listing_by_src[src])
+        elif not page.is_homepage:
+            self.search.add_page(page.url, page.title or "", html)
         return None
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
@@ -176,11 +191,21 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             context["listing"] = self.listing_by_src[src]
         return context
 
-    # After Material's offline plugin (-100) has turned the JSON index into search_index.js.
+    # Between Material's search plugin (0), which wrote its empty index, and its offline plugin (-100),
+    # which inlines that index into search_index.js: our shards go in, and their address into the index.
+    @event_priority(-50)
+    def _publish_search(self, *, config: MkDocsConfig) -> None:
+        if self.config.enabled and self.config.archive_search and search_plugin(config) is not None:
+            files = self.search.publish(Path(config.site_dir))
+            log.info(f"搜索索引：{files.documents} 篇，{files.shard_count} 个分片")
+
+    # After Material's offline plugin has turned the JSON index into search_index.js.
     @event_priority(-200)
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _trim_offline(self, *, config: MkDocsConfig) -> None:
         if self.config.enabled and self.config.offline.enabled:
-            trim_offline_site(Path(config.site_dir), search_languages(config) or [])
+            trim_offline_site(Path(config.site_dir))
+
+    on_post_build = CombinedEvent(_publish_search, _trim_offline)
 
     def _register_redirects(self, config: MkDocsConfig) -> None:
         """Old slugs keep working: mkdocs-redirects writes the redirect pages from our `aliases`."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,20 +19,17 @@ def _line_of(config_file: Path, key: str) -> int:
     return 0
 
 
-def search_languages(config) -> list[str] | None:
-    """The search plugin's languages from a loaded MkDocs config; None when search is off."""
-    search = config.plugins.get("material/search") or config.plugins.get("search")
-    return list(search.config.lang or []) if search is not None else None
+def search_plugin(config):
+    """Material's search plugin from a loaded MkDocs config, or None when the site has no search box."""
+    return config.plugins.get("material/search") or config.plugins.get("search")
 
 
 def theme_problems(
     config_file: Path,
     font: Any,
-    search_lang: list[str] | None,
     site_url: str | None = "https://example.invalid/",
-    module_available: Callable[[str], bool] = lambda name: importlib.util.find_spec(name) is not None,
 ) -> list[Problem]:
-    """`font` is mkdocs.yml's theme.font; `search_lang` the search plugin's languages (None: no search)."""
+    """`font` is mkdocs.yml's theme.font."""
     path = config_file.name
     problems = []
     if font is not False:
@@ -43,14 +38,6 @@ def theme_problems(
                 path, _line_of(config_file, "font") or _line_of(config_file, "theme"), "google-fonts",
                 "主题会从 Google Fonts 加载字体：在中国大陆打不开，离线版也用不了，页面可能长时间空白。",
                 "在 mkdocs.yml 的 theme 下写 font: false，本站样式已改用系统中文字体。",
-            )
-        )
-    if search_lang is not None and "zh" in search_lang and not module_available("jieba"):
-        problems.append(
-            Problem(
-                path, _line_of(config_file, "lang"), "jieba-missing",
-                "中文搜索需要 jieba 分词库，但当前环境没有安装；不装它，搜索索引会把整段中文当成一个词。",
-                "运行 make site（会按锁定文件安装依赖），或在虚拟环境中 pip install jieba。",
             )
         )
     if not site_url:

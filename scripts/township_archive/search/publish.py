@@ -1,0 +1,60 @@
+"""Collects what the build renders and writes the search files into the site."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..content.model import Article
+from ..listings import ListingPage
+from ..templating import chinese_date
+from .index import SearchDocument, SearchFiles, build_search_files, html_text
+from .variants import traditional_to_simplified
+
+# Material's search plugin writes this file (here: no documents, only its configuration);
+# its bundle fetches it at page load and hands it to the worker.
+MATERIAL_INDEX = "search/search_index.json"
+
+
+class SearchCollector:
+    def __init__(self) -> None:
+        self.documents: list[SearchDocument] = []
+
+    def add_article(self, article: Article, html: str) -> None:
+        if not article.is_public:
+            return
+        self.documents.append(
+            SearchDocument(
+                url=article.url,
+                title=article.title,
+                text=html_text(html),
+                section=article.section.title,
+                date=article.date.isoformat() if article.date else "",
+                date_label=chinese_date(article.date),
+                tags=article.tags,
+                villages=article.villages,
+            )
+        )
+
+    def add_listing(self, listing: ListingPage) -> None:
+        """A section's first page stands for the section; tag and year pages only repeat article titles."""
+        if listing.kind == "section" and listing.number == 1:
+            self.documents.append(SearchDocument(url=listing.url, title=listing.title, text=listing.description))
+
+    def add_page(self, url: str, title: str, html: str) -> None:
+        self.documents.append(SearchDocument(url=url, title=title, text=html_text(html)))
+
+    def publish(self, site_dir: Path) -> SearchFiles:
+        files = build_search_files(self.documents, traditional_to_simplified())
+        root = site_dir / "search"
+        for path, content in files.files.items():
+            target = root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(content, encoding="utf-8")
+        material_index = site_dir / MATERIAL_INDEX
+        index = json.loads(material_index.read_text(encoding="utf-8")) if material_index.is_file() else {"docs": []}
+        index.setdefault("config", {})["archive"] = files.manifest
+        index["docs"] = []
+        material_index.parent.mkdir(parents=True, exist_ok=True)
+        material_index.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        return files
