@@ -16,7 +16,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import yaml
-
 from browser import search_links
 
 QUERIES = Path(__file__).with_name("search-queries.yml")
@@ -36,7 +35,7 @@ def load_queries(path: Path = QUERIES) -> list[Query]:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the standard library's signature
+    def log_message(self, format, *args):
         pass
 
 
@@ -58,7 +57,7 @@ def site_path(href: str, base: str) -> str:
     """A result's address as a site path, the same online (dir/) and offline (dir.html, dir/index.html)."""
     path = unquote(urlsplit(href).path)
     base_path = unquote(urlsplit(base).path)
-    path = path[len(base_path) :] if path.startswith(base_path) else path
+    path = path.removeprefix(base_path)
     if path.endswith("index.html"):
         path = path[: -len("index.html")]
     elif path.endswith(".html"):

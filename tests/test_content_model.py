@@ -14,7 +14,6 @@ from township_archive.content.schema import FIELDS, count_characters, parse_date
 from township_archive.content.slugs import heading_slug, pinyin_slug, unique_slugs
 from township_archive.listings import paginate
 from township_archive.rights.notice import SiteRights, article_notice, year_range
-from township_archive.site_checks import theme_problems
 
 SECTION = Section("dangjian", "党建成果")
 

@@ -9,9 +9,8 @@ import zipfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import pytest
 from browser import browser_page, search
-from conftest import BUNDLE_GLOB, Project, build_offline, copy_project
+from conftest import Project, build_offline
 
 
 def local_targets(page_path: Path, html: str) -> list[tuple[str, Path]]:
