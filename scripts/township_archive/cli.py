@@ -150,6 +150,23 @@ def cmd_build(args, console: Console) -> int:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     console.print(f"[green]构建完成[/]：{site}", highlight=False)
+    _write_nginx(site, project / "dist" / "nginx", console)
+    return 0
+
+
+def _write_nginx(site: Path, out: Path, console: Console) -> None:
+    from .serving import write_nginx_snippets
+
+    written = write_nginx_snippets(site, out)
+    console.print(f"nginx 配置片段（安全策略、旧网址跳转）：{', '.join(str(p) for p in written)}", highlight=False)
+
+
+def cmd_nginx(args, console: Console) -> int:
+    """The nginx snippets for an already built site (`build` writes them itself)."""
+    site = args.site.resolve()
+    if not (site / "index.html").is_file():
+        raise CliError(f"{site} 不是构建好的网站（没有 index.html），请先运行 make site。")
+    _write_nginx(site, args.out, console)
     return 0
 
 
@@ -444,6 +461,11 @@ def build_parser() -> argparse.ArgumentParser:
     offline.add_argument("--dist", default="dist", help="输出文件夹（默认 dist）")
     offline.set_defaults(run=cmd_offline)
 
+    nginx = commands.add_parser("nginx", help="为已构建的网站生成 nginx 配置片段（安全策略、旧网址跳转）")
+    nginx.add_argument("--site", type=Path, default=Path("site"), help="网站文件夹（默认 site）")
+    nginx.add_argument("--out", type=Path, default=Path("dist/nginx"), help="输出文件夹（默认 dist/nginx）")
+    nginx.set_defaults(run=cmd_nginx)
+
     verify = commands.add_parser("verify", help="按 SHA256SUMS 校验离线版压缩包或文件夹")
     verify.add_argument("path", type=Path, help="离线版 zip 文件或展开的文件夹")
     verify.set_defaults(run=cmd_verify)
@@ -455,7 +477,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    console = Console(stderr=args.command in ("build", "offline"), highlight=False)
+    console = Console(stderr=args.command in ("build", "offline", "nginx"), highlight=False)
     try:
         return args.run(args, console)
     except (CliError, AuthoringError) as error:
