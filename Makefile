@@ -8,7 +8,7 @@ DEV_INSTALLED := $(VENV)/.dev-installed
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: site test serve check lint lock clean bench-media offline
+.PHONY: site test serve check lint lock clean bench-media bench offline
 
 site: $(INSTALLED)
 	$(BIN)/township-archive build
@@ -53,3 +53,15 @@ clean:
 bench-media: $(INSTALLED)
 	@command -v vipsthumbnail >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libvips-tools; }
 	$(BIN)/python bench/media.py
+
+# Archive and search benchmarks: 2,000 generated articles beside stock Material, the search
+# query set beside Material's default search, nginx + wrk load test, Lighthouse (figures go in the README).
+bench: $(DEV_INSTALLED) node_modules/.installed
+	@command -v nginx >/dev/null && command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx libnginx-mod-http-brotli-filter wrk; }
+	$(BIN)/python bench/search.py
+	$(BIN)/python bench/archive.py
+
+# Audit tools (Lighthouse, axe-core) at the versions package-lock.json pins.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
