@@ -294,18 +294,18 @@ def main() -> int:
         if not args.skip_stock:
             results["stock"] = measure_builds(stock, [str(BIN / "mkdocs"), "build", "-q"], "原版 Material")
         article = f"{SECTIONS[0]}/wenzhang-0005/"
-        for name in results:
+        for name, figures in results.items():
             with nginx_serving((ours if name == "ours" else stock) / "site", work / f"nginx-{name}", workers=2) as base:
                 with console.status(f"{name}：浏览器下载量与搜索"):
-                    results[name].update(browser_figures(base, article))
+                    figures.update(browser_figures(base, article))
                 with console.status(f"{name}：Lighthouse"):
-                    results[name]["lighthouse"] = lighthouse(base + article)
+                    figures["lighthouse"] = lighthouse(base + article)
                 if name == "ours":
                     variant = next((ours / "site" / SECTIONS[0] / "wenzhang-0005").glob("*.960.avif")).name
                     with console.status("wrk：文章页"):
-                        results[name]["wrk_page"] = load_test(base + article, args.load_seconds)
+                        figures["wrk_page"] = load_test(base + article, args.load_seconds)
                     with console.status("wrk：图片"):
-                        results[name]["wrk_image"] = load_test(f"{base}{article}{variant}", args.load_seconds)
+                        figures["wrk_image"] = load_test(f"{base}{article}{variant}", args.load_seconds)
         print_table(results, args)
         (ROOT / "bench" / "last-archive-bench.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     finally:
