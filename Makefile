@@ -8,12 +8,12 @@ DEV_INSTALLED := $(VENV)/.dev-installed
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: site test serve check lint lock clean bench-media bench offline
+.PHONY: site test serve check lint lock clean bench-media bench audit offline
 
 site: $(INSTALLED)
 	$(BIN)/township-archive build
 
-test: $(DEV_INSTALLED)
+test: $(DEV_INSTALLED) node_modules/.installed
 	$(BIN)/python -m pytest
 
 # Offline bundle for the education base: dist/<name>-offline-<date>.zip and the folder. KIOSK=1 for kiosk mode.
@@ -60,6 +60,11 @@ bench: $(DEV_INSTALLED) node_modules/.installed
 	@command -v nginx >/dev/null && command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx libnginx-mod-http-brotli-filter wrk; }
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/archive.py
+
+# Lighthouse (mobile) on three kinds of page and axe-core on every page of the built site, behind nginx.
+audit: $(DEV_INSTALLED) node_modules/.installed site
+	@command -v nginx >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx libnginx-mod-http-brotli-filter; }
+	$(BIN)/python bench/audit.py
 
 # Audit tools (Lighthouse, axe-core) at the versions package-lock.json pins.
 node_modules/.installed: package.json package-lock.json

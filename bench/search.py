@@ -26,7 +26,7 @@ console = Console()
 
 def _copy(destination: Path) -> Path:
     destination.mkdir(parents=True)
-    for name in ("mkdocs.yml", "overrides", "docs"):
+    for name in ("mkdocs.yml", "villages.yml", "overrides", "docs"):
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, destination / name)
     if (ROOT / ".cache").is_dir():

@@ -23,11 +23,14 @@ class Watch:
 
 
 @contextmanager
-def browser_page(allowed_prefixes: tuple[str, ...] = ("file:",), width: int = 1280, height: int = 900):
+def browser_page(
+    allowed_prefixes: tuple[str, ...] = ("file:",), width: int = 1280, height: int = 900, bypass_csp: bool = False
+):
+    """`bypass_csp` only for injecting test tools (axe-core) into pages served with the site's policy."""
     watch = Watch()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN", bypass_csp=bypass_csp)
 
         def route(route):
             url = route.request.url

@@ -59,7 +59,7 @@ class Project:
 
 def copy_project(destination: Path) -> Project:
     destination.mkdir(parents=True, exist_ok=True)
-    for name in ("mkdocs.yml", "overrides", "docs"):
+    for name in ("mkdocs.yml", "villages.yml", "overrides", "docs"):
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, destination / name)

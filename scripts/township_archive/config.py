@@ -122,6 +122,8 @@ class ArchiveConfig(Config):
 
     # Content
     sections = c.ListOfItems(c.SubConfig(SectionConfig))
+    # Honoured villages (name, description, honours), beside mkdocs.yml; joined with articles' `villages`.
+    villages_file = c.Type(str, default="villages.yml")
 
     # Images
     media = c.SubConfig(MediaConfig)

@@ -1,4 +1,4 @@
-"""Listing pages: sections, tags and years, paginated so no page grows with the archive."""
+"""Listing pages: sections, tags, years (the chronicle) and villages, paginated so no page grows with the archive."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ from .content.slugs import unique_slugs
 
 TAGS_URL = "tags/"
 YEARS_URL = "archive/"
-RESERVED_FOLDERS = frozenset({"tags", "archive", "assets", "search", "page"})
+VILLAGES_URL = "villages/"
+RESERVED_FOLDERS = frozenset({"tags", "archive", "villages", "assets", "search", "page"})
 
 
 @dataclass(frozen=True)
 class ListingPage:
-    kind: str  # "section" | "tag" | "year" | "tag-index" | "year-index"
+    kind: str  # "section" | "tag" | "year" | "village" | "tag-index" | "year-index" | "village-index"
     title: str
     base_url: str
     number: int = 1
@@ -84,6 +85,7 @@ class ListingPlan:
 
     pages: list[ListingPage] = field(default_factory=list)
     tag_slugs: dict[str, str] = field(default_factory=dict)
+    village_slugs: dict[str, str] = field(default_factory=dict)
 
     def by_src_uri(self) -> dict[str, ListingPage]:
         return {page.src_uri: page for page in self.pages}
@@ -91,8 +93,25 @@ class ListingPlan:
     def tag_url(self, tag: str) -> str:
         return f"{TAGS_URL}{self.tag_slugs[tag]}/"
 
+    def village_names(self) -> list[str]:
+        """Villages in the data file's order, then those only articles mention."""
+        return [page.title for page in self.pages if page.kind == "village" and page.number == 1]
 
-def plan_listings(archive: Archive, page_size: int) -> ListingPlan:
+    def village_url(self, name: str) -> str:
+        return f"{VILLAGES_URL}{self.village_slugs[name]}/"
+
+    def month_urls(self) -> dict[tuple[int, int], str]:
+        """(year, month) -> the chronicle page where that month begins, with its anchor."""
+        found: dict[tuple[int, int], str] = {}
+        for page in self.pages:
+            if page.kind == "year":
+                for article in page.articles:
+                    key = (article.date.year, article.date.month)
+                    found.setdefault(key, f"{page.url}#m{article.date.month}")
+        return found
+
+
+def plan_listings(archive: Archive, page_size: int, village_names: list[str] | tuple[str, ...] = ()) -> ListingPlan:
     plan = ListingPlan()
     for section in archive.sections:
         plan.pages += paginate(
@@ -104,7 +123,14 @@ def plan_listings(archive: Archive, page_size: int) -> ListingPlan:
     for tag in sorted(tags, key=lambda t: (-len(tags[t]), plan.tag_slugs[t])):
         plan.pages += paginate("tag", tag, plan.tag_url(tag), tags[tag], page_size)
     years = archive.by_year()
-    plan.pages.append(ListingPage("year-index", "归档", YEARS_URL, total=len(archive.published)))
+    plan.pages.append(ListingPage("year-index", "大事记", YEARS_URL, total=len(archive.published)))
     for year, articles in years.items():
-        plan.pages += paginate("year", f"{year}年", f"{YEARS_URL}{year}/", articles, page_size)
+        plan.pages += paginate("year", f"{year}年大事记", f"{YEARS_URL}{year}/", articles, page_size)
+    by_village = archive.by_village()
+    names = list(dict.fromkeys([*village_names, *sorted(by_village)]))
+    if names:
+        plan.village_slugs = unique_slugs(names)
+        plan.pages.append(ListingPage("village-index", "村庄名录", VILLAGES_URL, total=len(names)))
+        for name in names:
+            plan.pages += paginate("village", name, plan.village_url(name), by_village.get(name, []), page_size)
     return plan

@@ -34,6 +34,7 @@ from .rights.metadata import Publisher
 from .rights.publishing import Publishing
 from .search.publish import SearchCollector
 from .site_checks import search_plugin, theme_problems
+from .villages import Village, load_villages
 
 log = logging.getLogger("mkdocs.plugins.township_archive")
 # Our own stand-in for web workers on file://; the name tells Material's offline plugin not to add one.
@@ -51,6 +52,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.serving = False
         self.publishing: Publishing | None = None
         self.search = SearchCollector()
+        self.villages: list[Village] = []
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs serve` previews drafts, so their images are processed too.
@@ -95,8 +97,10 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             if self.library.processed or self.library.cached:
                 log.info(f"图片：新处理 {self.library.processed} 张，使用缓存 {self.library.cached} 张")
             self.figures.library = self.library
-        self._report(problems, "内容检查")
-        self.plan = plan_listings(self.archive, self.config.page_size)
+        villages_path = project / self.config.villages_file
+        self.villages, village_problems = load_villages(villages_path, self.config.villages_file)
+        self._report(sorted(problems + village_problems), "内容检查")
+        self.plan = plan_listings(self.archive, self.config.page_size, [v.name for v in self.villages])
         self.listing_by_src = self.plan.by_src_uri()
         self.article_by_src = {a.source_path: a for a in self.archive.articles}
         publisher = Publisher(
@@ -174,7 +178,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         if not self.config.enabled or self.archive is None:
             return None
         rights_page = files.get_file_from_path(self.config.rights_page)
-        site = templating.SiteView.build(self.config, self.archive, self.plan, self.library, rights_page.url if rights_page else "")
+        site = templating.SiteView.build(
+            self.config, self.archive, self.plan, self.library, rights_page.url if rights_page else "", self.villages
+        )
         templating.install(env, site)
         return env
 

@@ -11,10 +11,12 @@ import yaml
 
 from .content.loader import Archive
 from .content.model import Article, Section
-from .listings import TAGS_URL, YEARS_URL, ListingPage, ListingPlan
+from .listings import TAGS_URL, VILLAGES_URL, YEARS_URL, ListingPage, ListingPlan
 from .media.library import MediaLibrary
 from .media.model import ProcessedImage
+from .relations import ArticleLinks, article_links
 from .rights.notice import year_range
+from .villages import Honour, Village
 
 
 @dataclass(frozen=True)
@@ -36,12 +38,41 @@ class NamedCount:
 
 
 @dataclass(frozen=True)
+class MonthCount:
+    month: int
+    count: int
+    url: str
+
+
+@dataclass(frozen=True)
+class YearView:
+    """One year of the chronicle: its articles by month, each month linking to where it begins."""
+
+    name: str
+    count: int
+    url: str
+    months: tuple[MonthCount, ...]
+
+
+@dataclass(frozen=True)
+class VillageView:
+    name: str
+    url: str
+    description: str
+    honours: tuple[Honour, ...]
+    count: int  # articles that mention the village
+
+
+@dataclass(frozen=True)
 class SiteView:
     identity: Any  # the plugin's ArchiveConfig: sponsor, contact, registration, rights
     sections: tuple[SectionSummary, ...]
     latest: tuple[Article, ...]
     tags: tuple[NamedCount, ...]
-    years: tuple[NamedCount, ...]
+    years: tuple[YearView, ...]
+    villages: tuple[VillageView, ...]
+    village_urls: dict[str, str]
+    links: dict[str, ArticleLinks]  # article source path -> newer/older/related
     copyright_years: str
     tag_urls: dict[str, str]
     library: MediaLibrary
@@ -50,10 +81,16 @@ class SiteView:
     rights_url: str  # site-relative URL of the rights page, for links from every article
 
     @classmethod
-    def build(cls, identity, archive: Archive, plan: ListingPlan, library: MediaLibrary, rights_url: str = "") -> SiteView:
+    def build(
+        cls, identity, archive: Archive, plan: ListingPlan, library: MediaLibrary, rights_url: str = "",
+        villages: list[Village] | tuple[Village, ...] = (),
+    ) -> SiteView:
         published = archive.published
         by_tag = archive.by_tag()
+        by_village = archive.by_village()
+        known = {v.name: v for v in villages}
         newest_year = published[0].year if published else None
+        month_urls = plan.month_urls()
         return cls(
             identity=identity,
             sections=tuple(
@@ -64,7 +101,18 @@ class SiteView:
                 NamedCount(tag, len(by_tag[tag]), plan.tag_url(tag))
                 for tag in sorted(by_tag, key=lambda t: (-len(by_tag[t]), plan.tag_slugs[t]))
             ),
-            years=tuple(NamedCount(f"{y}年", len(a), f"{YEARS_URL}{y}/") for y, a in archive.by_year().items()),
+            years=tuple(
+                YearView(f"{y}年", len(a), f"{YEARS_URL}{y}/", _months(y, a, month_urls)) for y, a in archive.by_year().items()
+            ),
+            villages=tuple(
+                VillageView(
+                    name, plan.village_url(name), known[name].description if name in known else "",
+                    known[name].honours if name in known else (), len(by_village.get(name, [])),
+                )
+                for name in plan.village_names()
+            ),
+            village_urls={name: plan.village_url(name) for name in plan.village_slugs},
+            links=article_links(archive),
             copyright_years=year_range(identity.rights.since_year, newest_year),
             tag_urls={tag: plan.tag_url(tag) for tag in by_tag},
             library=library,
@@ -79,6 +127,16 @@ class SiteView:
 
     def cover(self, article: Article) -> ProcessedImage | None:
         return self.library.get(article.cover) if article.cover else None
+
+    def village(self, name: str) -> VillageView | None:
+        return next((v for v in self.villages if v.name == name), None)
+
+
+def _months(year: int, articles: list[Article], month_urls: dict[tuple[int, int], str]) -> tuple[MonthCount, ...]:
+    counts: dict[int, int] = {}
+    for article in articles:
+        counts[article.date.month] = counts.get(article.date.month, 0) + 1
+    return tuple(MonthCount(m, counts[m], month_urls[(year, m)]) for m in sorted(counts, reverse=True))
 
 
 def _changed(article: Article) -> str:
@@ -128,7 +186,9 @@ def navigation(archive: Archive, files) -> list:
     """Home, the sections, tags, archive, then the other top-level pages: never single articles."""
     nav: list = ["index.md"]
     nav += [{section.title: f"{section.id}/index.md"} for section in archive.sections]
-    nav += [{"标签": f"{TAGS_URL}index.md"}, {"归档": f"{YEARS_URL}index.md"}]
+    nav += [{"标签": f"{TAGS_URL}index.md"}, {"大事记": f"{YEARS_URL}index.md"}]
+    if files.get_file_from_path(f"{VILLAGES_URL}index.md") is not None:
+        nav.append({"村庄名录": f"{VILLAGES_URL}index.md"})
     nav += sorted(
         f.src_uri
         for f in files.documentation_pages()

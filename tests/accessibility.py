@@ -1,0 +1,36 @@
+"""axe-core (the npm package package-lock.json pins) injected into real pages in Chromium."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / "node_modules/axe-core/axe.min.js"
+# Every WCAG 2.0/2.1 A and AA rule (what GB/T 37668-2019 follows) plus axe's best practices.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+def axe_violations(page) -> list[str]:
+    """Violations on the page as loaded, as "rule: target …" lines."""
+    if not AXE.exists():
+        raise RuntimeError("axe-core 未安装：请先运行 npm ci（make test 会自动安装）。")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS
+    )
+    return [
+        f"{violation['id']}: {node['target']} {node.get('failureSummary', '')[:160]}"
+        for violation in result["violations"]
+        for node in violation["nodes"]
+    ]
+
+
+def site_pages(site: Path) -> list[str]:
+    """Every HTML page of a built site as a site path, redirect pages left out."""
+    pages = []
+    for path in sorted(site.rglob("*.html")):
+        if 'http-equiv="refresh"' in path.read_text(encoding="utf-8", errors="replace")[:2000]:
+            continue
+        relative = path.relative_to(site).as_posix()
+        pages.append(relative[: -len("index.html")] if relative.endswith("index.html") else relative)
+    return pages
