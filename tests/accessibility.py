@@ -32,5 +32,5 @@ def site_pages(site: Path) -> list[str]:
         if 'http-equiv="refresh"' in path.read_text(encoding="utf-8", errors="replace")[:2000]:
             continue
         relative = path.relative_to(site).as_posix()
-        pages.append(relative[: -len("index.html")] if relative.endswith("index.html") else relative)
+        pages.append(relative.removesuffix("index.html"))
     return pages

@@ -79,8 +79,11 @@ def check_project(config_file: Path, today: datetime | None = None):
     from .site_checks import theme_problems
 
     config, plugin, archive, project, content_problems = _load_content(config_file)
+    from .villages import load_villages
+
     problems = theme_problems(config_file, config.theme.get("font"), config.site_url)
     problems += content_problems
+    problems += load_villages(project / plugin.config.villages_file, plugin.config.villages_file)[1]
     if plugin.config.media.enabled:
         _library, media_problems = build_library(
             Path(config.docs_dir), project, archive, media_settings_of(plugin.config, project),
