@@ -50,6 +50,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.library = MediaLibrary()
         self.figures = FigureContext()
         self.serving = False
+        self.dirty = False
         self.publishing: Publishing | None = None
         self.search = SearchCollector()
         self.villages: list[Village] = []
@@ -57,6 +58,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs serve` previews drafts, so their images are processed too.
         self.serving = command == "serve"
+        # --dirty renders only changed pages, so the search index could only be partial.
+        self.dirty = dirty
 
     # Configuration: refuse settings that would break the site in China or offline;
     # register the figure extension that turns images into responsive, credited figures.
@@ -202,6 +205,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     @event_priority(-50)
     def _publish_search(self, *, config: MkDocsConfig) -> None:
         if self.config.enabled and self.config.archive_search and search_plugin(config) is not None:
+            if self.dirty and self.search.keep_previous(Path(config.site_dir)):
+                log.warning("增量构建（--dirty）没有重建搜索索引，搜索仍用上次完整构建的索引；发布前请运行 make site。")
+                return
             files = self.search.publish(Path(config.site_dir))
             log.info(f"搜索索引：{files.documents} 篇，{files.shard_count} 个分片")
 

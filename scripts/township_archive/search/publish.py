@@ -44,6 +44,14 @@ class SearchCollector:
     def add_page(self, url: str, title: str, html: str) -> None:
         self.documents.append(SearchDocument(url=url, title=title, text=html_text(html)))
 
+    def keep_previous(self, site_dir: Path) -> bool:
+        """Point Material's index at the newest complete index already in the site, if there is one."""
+        manifests = sorted((site_dir / "search").glob("*/manifest.json"), key=lambda p: p.stat().st_mtime)
+        if not manifests:
+            return False
+        self._write_material_index(site_dir, json.loads(manifests[-1].read_text(encoding="utf-8")))
+        return True
+
     def publish(self, site_dir: Path) -> SearchFiles:
         files = build_search_files(self.documents, traditional_to_simplified())
         root = site_dir / "search"
@@ -51,10 +59,15 @@ class SearchCollector:
             target = root / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(content, encoding="utf-8")
+        (root / files.version / "manifest.json").write_text(json.dumps(files.manifest), encoding="utf-8")
+        self._write_material_index(site_dir, files.manifest)
+        return files
+
+    @staticmethod
+    def _write_material_index(site_dir: Path, manifest: dict) -> None:
         material_index = site_dir / MATERIAL_INDEX
         index = json.loads(material_index.read_text(encoding="utf-8")) if material_index.is_file() else {"docs": []}
-        index.setdefault("config", {})["archive"] = files.manifest
+        index.setdefault("config", {})["archive"] = manifest
         index["docs"] = []
         material_index.parent.mkdir(parents=True, exist_ok=True)
         material_index.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-        return files
