@@ -21,6 +21,7 @@ import hashlib
 import html
 import json
 import re
+from array import array
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -65,47 +66,50 @@ def ranked(documents: Iterable[SearchDocument]) -> list[SearchDocument]:
     return dated + [d for d in by_url if not d.date]
 
 
-def postings(documents: list[SearchDocument], table: Mapping[int, str]) -> dict[str, dict[int, int]]:
-    """term -> {document id: best field}."""
-    index: dict[str, dict[int, int]] = {}
-
-    def add(terms: Iterable[str], doc_id: int, weight: int) -> None:
-        for term in terms:
-            found = index.setdefault(term, {})
-            if found.get(doc_id, 0) < weight:
-                found[doc_id] = weight
-
+def postings(documents: list[SearchDocument], table: Mapping[int, str]) -> dict[str, array]:
+    """term -> `doc_id * 4 + field` for each document having it, ascending. Compact arrays, because a
+    large archive has millions of postings."""
+    index: dict[str, array] = {}
     for doc_id, doc in enumerate(documents):
-        add(body_terms(fold(doc.text, table)), doc_id, BODY)
+        fields = dict.fromkeys(body_terms(fold(doc.text, table)), BODY)
         for label in (doc.section, *doc.tags, *doc.villages):
-            add(label_terms(fold(label, table)) | pinyin_terms(label), doc_id, LABEL)
-        add(label_terms(fold(doc.title, table)) | pinyin_terms(doc.title), doc_id, TITLE)
+            for term in label_terms(fold(label, table)) | pinyin_terms(label):
+                fields[term] = LABEL
+        for term in label_terms(fold(doc.title, table)) | pinyin_terms(doc.title):
+            fields[term] = TITLE
+        for term, weight in fields.items():
+            found = index.get(term)
+            if found is None:
+                found = index[term] = array("I")
+            found.append(doc_id * 4 + weight)
     return index
 
 
-def encode(found: Mapping[int, int]) -> list[int]:
+def encode(values: Iterable[int]) -> list[int]:
+    """Delta-encode document ids, keeping the field in the low two bits."""
     encoded, previous = [], 0
-    for doc_id in sorted(found):
-        encoded.append((doc_id - previous) * 4 + found[doc_id])
+    for value in values:
+        doc_id = value >> 2
+        encoded.append((doc_id - previous) * 4 + (value & 3))
         previous = doc_id
     return encoded
 
 
 def build_search_files(documents: Iterable[SearchDocument], simplified: Mapping[str, str]) -> SearchFiles:
     docs = ranked(documents)
-    table = fold_table(simplified)
-    encoded = {term: encode(found) for term, found in sorted(postings(docs, table).items())}
-    size = sum(len(term.encode()) + 4 * len(ids) + 4 for term, ids in encoded.items())
+    index = postings(docs, fold_table(simplified))
+    size = sum(len(term.encode()) + 4 * len(values) + 4 for term, values in index.items())
     shard_count = 1
     while shard_count * SHARD_BYTES < size:
         shard_count *= 2
-    shards: list[dict[str, list[int]]] = [{} for _ in range(shard_count)]
-    for term, ids in encoded.items():
-        shards[shard_of(term, shard_count)][term] = ids
+    shard_terms: list[list[str]] = [[] for _ in range(shard_count)]
+    for term in sorted(index):
+        shard_terms[shard_of(term, shard_count)].append(term)
 
     files: dict[str, str] = {}
-    for n, shard in enumerate(shards):
-        files[f"t/{n}.js"] = _call("terms", n, shard)
+    for n, terms in enumerate(shard_terms):
+        files[f"t/{n}.js"] = _call("terms", n, {term: encode(index[term]) for term in terms})
+    del index
     for start in range(0, len(docs), CHUNK):
         rows = [[d.url, d.title, d.section, d.date_label, list(d.tags)] for d in docs[start : start + CHUNK]]
         files[f"d/{start // CHUNK}.js"] = _call("docs", start // CHUNK, rows)
