@@ -25,13 +25,13 @@ console = Console()
 
 
 def _copy(destination: Path) -> Path:
-    destination.mkdir(parents=True)
-    for name in ("mkdocs.yml", "villages.yml", "overrides", "docs"):
-        source = ROOT / name
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, destination / name)
+    """The project as the tests copy it, with the repository's image cache (no image work to redo)."""
+    from conftest import copy_project
+
+    project = copy_project(destination).root
     if (ROOT / ".cache").is_dir():
-        shutil.copytree(ROOT / ".cache", destination / ".cache")
-    return destination
+        shutil.copytree(ROOT / ".cache", project / ".cache")
+    return project
 
 
 def _run(command: list[str], cwd: Path) -> None:
