@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from township_archive.serving import page_url
+
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
 # Every WCAG 2.0/2.1 A and AA rule (what GB/T 37668-2019 follows) plus axe's best practices.
@@ -27,10 +29,8 @@ def axe_violations(page) -> list[str]:
 
 def site_pages(site: Path) -> list[str]:
     """Every HTML page of a built site as a site path, redirect pages left out."""
-    pages = []
-    for path in sorted(site.rglob("*.html")):
-        if 'http-equiv="refresh"' in path.read_text(encoding="utf-8", errors="replace")[:2000]:
-            continue
-        relative = path.relative_to(site).as_posix()
-        pages.append(relative.removesuffix("index.html"))
-    return pages
+    return [
+        page_url(site, path).removeprefix("/")
+        for path in sorted(site.rglob("*.html"))
+        if 'http-equiv="refresh"' not in path.read_text(encoding="utf-8", errors="replace")[:2000]
+    ]
