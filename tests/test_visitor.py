@@ -165,3 +165,16 @@ def test_bad_village_data_is_reported_with_file_and_line(project, text, line, wo
     assert result.returncode != 0
     assert re.search(rf"villages\.yml:{line}: .*{words}", result.output), result.output
     assert "Traceback" not in result.output
+
+
+def test_reading_settings_are_remembered_in_the_offline_copy(unpacked: Path):
+    with browser_page() as (page, watch):
+        page.goto((unpacked / "index.html").as_uri())
+        page.locator("[data-ta-set-size='3']").click()
+        page.locator("[data-ta-toggle-contrast]").click()
+        page.locator(".md-tabs__link").nth(1).click()
+        page.wait_for_load_state()
+        assert page.url.startswith("file:") and page.url.endswith("/dangjian/index.html")
+        assert page.evaluate("document.documentElement.dataset.taSize") == "3"
+        assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(0, 0, 0)"
+        assert not watch.blocked and not watch.console_errors
