@@ -168,6 +168,11 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             return None
         if self.figures.images_on_page == 0:
             page.meta["glightbox"] = False
+        if self.config.archive_search:
+            self._collect_for_search(page, html)
+        return None
+
+    def _collect_for_search(self, page: Page, html: str) -> None:
         src = page.file.src_uri
         if src in self.article_by_src:
             self.search.add_article(self.article_by_src[src], html)
@@ -175,7 +180,6 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             self.search.add_listing(self.listing_by_src[src])
         elif not page.is_homepage:
             self.search.add_page(page.url, page.title or "", html)
-        return None
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         if not self.config.enabled or self.archive is None:
