@@ -10,6 +10,7 @@ import enum
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 
 class Severity(str, enum.Enum):
@@ -73,3 +74,15 @@ def to_json(problems: list[Problem]) -> str:
         ensure_ascii=False,
         indent=2,
     )
+
+
+def line_of_key(path: Path, key: str) -> int:
+    """The line where `key:` is written in a YAML file (indented or not); 0 when absent or unreadable."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 0
+    for number, line in enumerate(lines, start=1):
+        if line.strip().startswith(f"{key}:"):
+            return number
+    return 0

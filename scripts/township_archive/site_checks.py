@@ -5,18 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .problems import Problem
-
-
-def _line_of(config_file: Path, key: str) -> int:
-    try:
-        lines = config_file.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return 0
-    for number, line in enumerate(lines, start=1):
-        if line.strip().startswith(f"{key}:"):
-            return number
-    return 0
+from .problems import Problem, line_of_key
 
 
 def search_plugin(config):
@@ -35,7 +24,7 @@ def theme_problems(
     if font is not False:
         problems.append(
             Problem(
-                path, _line_of(config_file, "font") or _line_of(config_file, "theme"), "google-fonts",
+                path, line_of_key(config_file, "font") or line_of_key(config_file, "theme"), "google-fonts",
                 "主题会从 Google Fonts 加载字体：在中国大陆打不开，离线版也用不了，页面可能长时间空白。",
                 "在 mkdocs.yml 的 theme 下写 font: false，本站样式已改用系统中文字体。",
             )
@@ -43,7 +32,7 @@ def theme_problems(
     if not site_url:
         problems.append(
             Problem(
-                path, _line_of(config_file, "site_name"), "site-url-missing",
+                path, line_of_key(config_file, "site_name"), "site-url-missing",
                 "没有设置 site_url：文章的规范网址、引用格式、分享卡片和订阅源都需要网站的正式地址。",
                 "在 mkdocs.yml 中写 site_url: https://正式域名/ （尚未确定时可先写 https://www.example.gov.cn/）。",
             )

@@ -16,7 +16,7 @@ import yaml
 
 from ..content.loader import Archive
 from ..content.model import Article
-from ..problems import Problem, Severity
+from ..problems import Problem, Severity, line_of_key
 from .model import RASTER_EXTENSIONS, Credit, MediaSpec, ProcessedImage
 from .process import MediaCache, run_pipeline
 from .references import image_references, resolve
@@ -171,18 +171,11 @@ def _read_sidecar(path: Path, shown_path: str) -> tuple[dict, list[Problem]]:
     if not isinstance(data, dict):
         return {}, [Problem(shown_path, 1, "sidecar-invalid", "图片说明文件应当是“字段: 值”的形式。", "例如 author: 张三")]
     problems = [
-        Problem(shown_path, _line_of(path, str(key)), "unknown-field", f"图片说明文件中有未知字段 {key}。",
+        Problem(shown_path, line_of_key(path, str(key)) or 1, "unknown-field", f"图片说明文件中有未知字段 {key}。",
                 "可用的字段：" + "、".join(f"{k}（{v}）" for k, v in SIDECAR_FIELDS.items()))
         for key in data if key not in SIDECAR_FIELDS
     ]
     return data, problems
-
-
-def _line_of(path: Path, key: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if line.startswith(f"{key}:"):
-            return number
-    return 1
 
 
 def _credit(source: str, usages: list[Usage], sidecar: dict, settings: MediaSettings, archive: Archive) -> Credit:
