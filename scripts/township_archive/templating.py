@@ -70,8 +70,7 @@ class SiteView:
     latest: tuple[Article, ...]
     tags: tuple[NamedCount, ...]
     years: tuple[YearView, ...]
-    villages: tuple[VillageView, ...]
-    village_urls: dict[str, str]
+    village_by_name: dict[str, VillageView]  # in the data file's order, then villages only articles mention
     links: dict[str, ArticleLinks]  # article source path -> newer/older/related
     copyright_years: str
     tag_urls: dict[str, str]
@@ -104,14 +103,13 @@ class SiteView:
             years=tuple(
                 YearView(f"{y}年", len(a), f"{YEARS_URL}{y}/", _months(y, a, month_urls)) for y, a in archive.by_year().items()
             ),
-            villages=tuple(
-                VillageView(
-                    name, plan.village_url(name), known[name].description if name in known else "",
-                    known[name].honours if name in known else (), len(by_village.get(name, [])),
+            village_by_name={
+                name: VillageView(
+                    name, plan.village_url(name), known.get(name, Village(name)).description,
+                    known.get(name, Village(name)).honours, len(by_village.get(name, [])),
                 )
                 for name in plan.village_names()
-            ),
-            village_urls={name: plan.village_url(name) for name in plan.village_slugs},
+            },
             links=article_links(archive),
             copyright_years=year_range(identity.rights.since_year, newest_year),
             tag_urls={tag: plan.tag_url(tag) for tag in by_tag},
@@ -128,8 +126,12 @@ class SiteView:
     def cover(self, article: Article) -> ProcessedImage | None:
         return self.library.get(article.cover) if article.cover else None
 
+    @property
+    def villages(self) -> tuple[VillageView, ...]:
+        return tuple(self.village_by_name.values())
+
     def village(self, name: str) -> VillageView | None:
-        return next((v for v in self.villages if v.name == name), None)
+        return self.village_by_name.get(name)
 
 
 def _months(year: int, articles: list[Article], month_urls: dict[tuple[int, int], str]) -> tuple[MonthCount, ...]:
