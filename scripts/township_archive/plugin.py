@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+import mkdocs_glightbox
+from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
@@ -32,11 +34,19 @@ from .problems import Problem, count_errors
 from .progress import terminal_progress
 from .rights.metadata import Publisher
 from .rights.publishing import Publishing
+from .safety.body import BodyPolicy, clean_body, removal_problems
 from .search.publish import SearchCollector
 from .site_checks import search_plugin, theme_problems
 from .villages import Village, load_villages
 
 log = logging.getLogger("mkdocs.plugins.township_archive")
+# GLightbox's script and styles, as the mkdocs-glightbox package ships them; we load them ourselves
+# (only on pages with figures) so that no page needs the plugin's inline script and style.
+_GLIGHTBOX = Path(mkdocs_glightbox.__file__).parent / "glightbox"
+LIGHTBOX_ASSETS = {
+    "assets/javascripts/glightbox.min.js": _GLIGHTBOX / "glightbox.min.js",
+    "assets/stylesheets/glightbox.min.css": _GLIGHTBOX / "glightbox.min.css",
+}
 # Our own stand-in for web workers on file://; the name tells Material's offline plugin not to add one.
 WORKER_SHIM = "assets/javascripts/iframe-worker.js"
 
@@ -54,6 +64,10 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.publishing: Publishing | None = None
         self.search = SearchCollector()
         self.villages: list[Village] = []
+        self.body_policy = BodyPolicy()
+        self.clean_bodies: dict[str, Markup] = {}
+        self.pages_with_figures: set[str] = set()
+        self.docs_shown = "docs"
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs serve` previews drafts, so their images are processed too.
@@ -77,7 +91,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             theme_problems(Path(config.config_file_path), config.theme.get("font"), config.site_url),
             "站点配置",
         )
-        self.figures = FigureContext(lightbox=self.config.media.lightbox and "glightbox" in config.plugins)
+        self.figures = FigureContext(lightbox=self.config.media.lightbox)
+        self.body_policy = BodyPolicy(tuple(self.config.get("embeds") or ()))
         if self.config.media.enabled:
             config.markdown_extensions.append(FigureExtension(self.figures))
         config.markdown_extensions.append(ExternalLinkExtension(urlsplit(config.site_url or "").hostname))
@@ -90,6 +105,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             return
         docs_dir = Path(config.docs_dir)
         project = Path(config.config_file_path).parent
+        self.docs_shown = _shown_folder(docs_dir, project)
+        self.clean_bodies, self.pages_with_figures = {}, set()
         self.archive, problems = load_archive(docs_dir, sections_of(self.config), default_source_of(self.config), project)
         if self.config.media.enabled:
             self.library, media_problems = build_library(
@@ -133,6 +150,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             if drafts and file.src_uri.startswith(tuple(drafts)):
                 file.inclusion = InclusionLevel.DRAFT
         self._publish_variants(files, config)
+        if self.config.media.lightbox:
+            for path, source in LIGHTBOX_ASSETS.items():
+                files.append(File.generated(config, path, abs_src_path=str(source)))
         for listing in self.plan.pages:
             existing = files.get_file_from_path(listing.src_uri)
             if existing is None:
@@ -162,15 +182,23 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             page.meta["template"] = "listing.html"
         return None
 
+    # Last of all plugins: every page body passes the body HTML policy; what it removed is reported
+    # with the source line. The search index and the templates see only the cleaned body.
+    @event_priority(-100)
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        # The lightbox's script and styles only on pages that have figures.
         if not self.config.enabled:
             return None
-        if self.figures.images_on_page == 0:
-            page.meta["glightbox"] = False
+        cleaned, removed = clean_body(html, self.body_policy)
+        if removed:
+            markdown, first_line = _body_source(page)
+            for problem in removal_problems(self._shown(page), markdown, removed, first_line):
+                log.warning(problem.as_text())
+        if self.figures.images_on_page:
+            self.pages_with_figures.add(page.file.src_uri)
         if self.config.archive_search:
-            self._collect_for_search(page, html)
-        return None
+            self._collect_for_search(page, cleaned)
+        self.clean_bodies[page.file.src_uri] = Markup(cleaned)
+        return self.clean_bodies[page.file.src_uri]
 
     def _collect_for_search(self, page: Page, html: str) -> None:
         src = page.file.src_uri
@@ -191,10 +219,16 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         templating.install(env, site)
         return env
 
+    # After Material's search plugin, which rewrites page.content as a plain string: the templates
+    # autoescape, so the body they print is the cleaned one, marked as the project's own HTML.
+    @event_priority(-100)
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
         if not self.config.enabled:
             return None
         src = page.file.src_uri
+        if src in self.clean_bodies:
+            page.content = self.clean_bodies.pop(src)
+        context["has_figures"] = src in self.pages_with_figures
         if src in self.article_by_src:
             article = self.article_by_src[src]
             context["article"] = article
@@ -244,12 +278,33 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             for variant in image.variants:
                 files.append(File.generated(config, image.src_uri(variant), abs_src_path=str(folder / variant.filename)))
 
+    def _shown(self, page: Page) -> str:
+        return f"{self.docs_shown}/{page.file.src_uri}"
+
     def _report(self, problems: list[Problem], what: str) -> None:
         for problem in problems:
             (log.error if problem.is_error else log.warning)(problem.as_text())
         errors = count_errors(problems)
         if errors:
             raise PluginError(f"{what}未通过：共 {errors} 处错误，请按上面的提示修改后重新构建。已发布的网站没有被改动。")
+
+
+def _shown_folder(folder: Path, project: Path) -> str:
+    try:
+        return folder.resolve().relative_to(project.resolve()).as_posix()
+    except ValueError:
+        return folder.as_posix()
+
+
+def _body_source(page: Page) -> tuple[str, int]:
+    """The Markdown body of a page and the file line it starts on (after the front matter)."""
+    markdown = page.markdown or ""
+    try:
+        source = page.file.content_string
+    except (OSError, UnicodeDecodeError, TypeError):
+        return markdown, 1
+    start = source.find(markdown) if markdown else -1
+    return markdown, source.count("\n", 0, start) + 1 if start > 0 else 1
 
 
 def _move(file: File, dest_uri: str) -> None:

@@ -78,6 +78,7 @@ class SiteView:
     total: int
     lastmods: dict[str, str]
     rights_url: str  # site-relative URL of the rights page, for links from every article
+    csp_meta: str = ""  # the Content Security Policy the offline copy carries in each page
 
     @classmethod
     def build(
@@ -171,6 +172,9 @@ def iso_date(value: datetime | None) -> str:
 
 
 def install(env, site: SiteView) -> None:
+    # Every value printed by a template, ours or Material's, is escaped unless it is Markup:
+    # only HTML the project built itself (the cleaned page body, tojson) is marked so.
+    env.autoescape = True
     env.globals["archive"] = site
     env.filters["chinese_date"] = chinese_date
     env.filters["iso_date"] = iso_date
