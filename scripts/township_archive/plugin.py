@@ -35,6 +35,7 @@ from .progress import terminal_progress
 from .rights.metadata import Publisher
 from .rights.publishing import Publishing
 from .safety.body import BodyPolicy, clean_body, removal_problems
+from .safety.files import active_file_problems
 from .search.publish import SearchCollector
 from .site_checks import search_plugin, theme_problems
 from .villages import Village, load_villages
@@ -147,8 +148,14 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 file.inclusion = InclusionLevel.DRAFT
                 drafts.append(article.asset_folder)
         for file in files:
-            if drafts and file.src_uri.startswith(tuple(drafts)):
+            if drafts and file.src_uri.startswith(tuple(drafts)) or file.src_uri in self.archive.unpublished_pages:
                 file.inclusion = InclusionLevel.DRAFT
+        if not self.config.get("allow_active_files"):
+            for problem in active_file_problems(self.archive.active_files, self.docs_shown):
+                log.warning(problem.as_text())
+            for path in self.archive.active_files:
+                if (file := files.get_file_from_path(path)) is not None:
+                    file.inclusion = InclusionLevel.EXCLUDED
         self._publish_variants(files, config)
         if self.config.media.lightbox:
             for path, source in LIGHTBOX_ASSETS.items():

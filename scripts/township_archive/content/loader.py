@@ -13,15 +13,21 @@ from functools import cached_property
 from pathlib import Path
 
 from ..problems import Problem, Severity
+from ..safety.files import scan_docs
 from .frontmatter import decode, parse
-from .model import Article, Section
-from .schema import validate_article
+from .model import Article, Section, Status
+from .schema import STATUS_WORDS, validate_article
 
 
 @dataclass
 class Archive:
     sections: list[Section]
     articles: list[Article] = field(default_factory=list)  # every valid article, drafts too
+    # Pages that are not articles (home, section introductions, top-level pages) whose status keeps them unpublished.
+    unpublished_pages: set[str] = field(default_factory=set)
+    # Scripts, HTML and SVG files under docs/, published only when the configuration allows them.
+    active_files: list[str] = field(default_factory=list)
+    page_urls: dict[str, str] = field(default_factory=dict)  # site path of each non-article page -> its source
 
     @cached_property
     def published(self) -> list[Article]:
@@ -96,17 +102,23 @@ def load_archive(
                 )
             )
 
-    for path in sorted(docs_dir.rglob("*.md")):
-        relative = path.relative_to(docs_dir).as_posix()
-        if any(part.startswith(".") for part in relative.split("/")):
-            continue
+    scan = scan_docs(docs_dir, shown(docs_dir))
+    problems += scan.problems
+    archive.active_files = scan.active
+    for relative in scan.markdown:
+        path = docs_dir / relative
         text, decode_problems = decode(shown(path), path.read_bytes())
         problems += decode_problems
         top = relative.split("/", 1)[0]
-        if text is None or "/" not in relative:
-            continue  # top-level pages (home, about) are not articles
-        if relative == f"{top}/index.md":
-            continue  # a section's own introduction
+        if text is None:
+            continue
+        if "/" not in relative or relative == f"{top}/index.md":
+            # Top-level pages (home, about) and a section's own introduction are pages, not articles:
+            # published unless their front matter says draft or review.
+            archive.page_urls[_page_url(relative)] = relative
+            if not _page_is_public(shown(path), text, problems):
+                archive.unpublished_pages.add(relative)
+            continue
         section = by_folder.get(top)
         if section is None:
             problems.append(
@@ -131,8 +143,33 @@ def load_archive(
             alias_lines[relative] = front.line_of("aliases")
 
     problems += _slug_collisions(archive.articles, slug_lines, shown, docs_dir)
-    problems += _alias_collisions(archive.articles, alias_lines, shown, docs_dir)
+    problems += _alias_collisions(archive, alias_lines, shown, docs_dir)
     return archive, sorted(problems)
+
+
+def _page_url(relative: str) -> str:
+    """Site path of a page: `index.md` is the home page, `x/index.md` and `x.md` are `x/`."""
+    stem = relative.removesuffix(".md").removesuffix("index").rstrip("/")
+    return stem + "/" if stem else ""
+
+
+def _page_is_public(path: str, text: str, problems: list[Problem]) -> bool:
+    if not text.startswith("---"):
+        return True
+    front, parse_problems = parse(path, text)
+    problems += parse_problems
+    if front is None:
+        return False  # the parse problems stop the build
+    if "status" not in front.data:
+        return True
+    status = STATUS_WORDS.get(str(front.data["status"]).strip())
+    if status is None:
+        problems.append(
+            Problem(path, front.line_of("status"), "bad-status", f"状态（status）写成了 {front.data['status']!s}，无法识别。",
+                    "页面的状态写 published（发布）或 draft（草稿）。")
+        )
+        return False
+    return status is Status.PUBLISHED
 
 
 def _slug_collisions(articles: list[Article], slug_lines: dict[str, int], shown, docs_dir: Path) -> list[Problem]:
@@ -158,21 +195,31 @@ def _slug_collisions(articles: list[Article], slug_lines: dict[str, int], shown,
 
 
 
-def _alias_collisions(articles: list[Article], alias_lines: dict[str, int], shown, docs_dir: Path) -> list[Problem]:
-    """An old address may not be another article's current or old address."""
-    current = {a.url: a for a in articles}
+def _alias_collisions(archive: Archive, alias_lines: dict[str, int], shown, docs_dir: Path) -> list[Problem]:
+    """An old address is `section/old-slug/` and nothing else: never another article's current or old
+    address, a section, a listing, a top-level page such as the rights page, or a folder of files."""
+    current = {a.url: a for a in archive.articles}
+    taken = set(archive.page_urls) | {s.url for s in archive.sections}
     claimed: dict[str, Article] = {}
     problems = []
-    for article in articles:
-        for url in article.alias_urls:
+    for article in archive.articles:
+        for alias, url in zip(article.aliases, article.alias_urls):
             other = current.get(url) or claimed.get(url)
-            if other is not None and other is not article:
+            folder, _, slug = url.rstrip("/").rpartition("/")
+            reason = ""
+            if alias.startswith("/") or alias.endswith("/") or url.count("/") != 2:
+                reason = "旧网址名只能写 网址名 或 栏目文件夹/网址名，不能以 / 开头或结尾"
+            elif url in taken or slug == "page" or (docs_dir / folder / slug).exists():
+                reason = f"/{url} 是网站上现有的页面或文件夹，不能拿来跳转"
+            elif other is not None and other is not article:
+                reason = f"旧网址 /{url} 已被 {shown(docs_dir / other.source_path)} 使用，不能再跳转到本文"
+            if reason:
                 problems.append(
                     Problem(
-                        shown(docs_dir / article.source_path), alias_lines[article.source_path], "duplicate-alias",
-                        f"旧网址 /{url} 已被 {shown(docs_dir / other.source_path)} 使用，不能再跳转到本文。",
-                        "删掉这个旧网址名，或确认两篇文章哪一篇应该占用这个网址。",
+                        shown(docs_dir / article.source_path), alias_lines[article.source_path], "bad-alias",
+                        reason + "。", "删掉这个旧网址名，或改成这篇文章以前真正用过的网址名。",
                     )
                 )
+                continue
             claimed.setdefault(url, article)
     return problems
