@@ -13,6 +13,7 @@ The access date is the reader's "today", so it is left as a slot.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -95,16 +96,25 @@ def csl_json(citation: Citation) -> str:
     return json.dumps([item], ensure_ascii=False, indent=2) + "\n"
 
 
+# TeX's special characters as text: a title or name can never open a command, a group or a comment.
+_TEX_SPECIALS = {
+    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "#": r"\#", "$": r"\$",
+    "&": r"\&", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}",
+}
+_TEX_SPECIAL = re.compile("|".join(re.escape(c) for c in _TEX_SPECIALS))
+
+
+def tex_text(value: str) -> str:
+    return _TEX_SPECIAL.sub(lambda match: _TEX_SPECIALS[match.group(0)], " ".join(value.split()))
+
+
 def bibtex(citation: Citation) -> str:
     """biblatex @online; names are braced whole so that Chinese names are not split into given/family."""
 
-    def clean(value: str) -> str:
-        return value.replace("{", "").replace("}", "")
-
     fields = {
-        "author": " and ".join("{" + clean(name) + "}" for name in citation.authors),
-        "title": clean(citation.title),
-        "organization": clean(citation.publisher),
+        "author": " and ".join("{" + tex_text(name) + "}" for name in citation.authors),
+        "title": tex_text(citation.title),
+        "organization": tex_text(citation.publisher),
         "date": _day(citation.published),
         "url": citation.url,
         "langid": "chinese",

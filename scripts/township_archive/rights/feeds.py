@@ -6,6 +6,7 @@ Each feed holds a fixed number of items, so its size does not grow with the arch
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -80,8 +81,22 @@ def rss(feed: Feed, publisher: Publisher) -> bytes:
         etree.SubElement(node, f"{{{DC}}}rights").text = item.notice.statement
         if item.image_url:
             etree.SubElement(node, "enclosure", {"url": item.image_url, "length": str(item.image_bytes), "type": "image/jpeg"})
+    _only_xml_characters(root)
     etree.indent(root)
     return etree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+# Characters XML 1.0 cannot carry at all, escaped or not (C0 controls other than tab and newlines,
+# lone surrogates, U+FFFE/U+FFFF). Validation refuses them in content; this keeps the feed well-formed regardless.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _only_xml_characters(root: etree.Element) -> None:
+    for element in root.iter():
+        if element.text:
+            element.text = _NOT_XML.sub("", element.text)
+        for name, value in element.attrib.items():
+            element.attrib[name] = _NOT_XML.sub("", value)
 
 
 def json_feed(feed: Feed, publisher: Publisher) -> str:
