@@ -129,6 +129,8 @@ def _reproducible_env(args) -> dict[str, str]:
 
 def cmd_build(args, console: Console) -> int:
     """Build into a temporary folder beside site/ and swap it in only on success."""
+    from .serving import make_world_readable
+
     project = args.config.resolve().parent
     site = (project / args.site_dir).resolve()
     previous = site.with_name(site.name + ".previous")
@@ -145,6 +147,8 @@ def cmd_build(args, console: Console) -> int:
         if result.returncode != 0:
             console.print("[bold red]构建失败[/]：请按上面的提示修改。原来的网站（site/）保持不变。", highlight=False)
             return result.returncode
+        # mkdtemp made the folder 0700 for the build alone: the web server's unprivileged workers must read all of it.
+        make_world_readable(staging)
         shutil.rmtree(previous, ignore_errors=True)
         if site.exists():
             os.replace(site, previous)
@@ -153,23 +157,30 @@ def cmd_build(args, console: Console) -> int:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     console.print(f"[green]构建完成[/]：{site}", highlight=False)
-    _write_nginx(site, project / "dist" / "nginx", console)
+    _write_nginx(args.config, project / "dist" / "nginx", console)
     return 0
 
 
-def _write_nginx(site: Path, out: Path, console: Console) -> None:
-    from .serving import write_nginx_snippets
+def _write_nginx(config_file: Path, out: Path, console: Console) -> None:
+    """The snippets from the project (its policy) and its content model (the aliases), never from built pages."""
+    from rich.markup import escape
 
-    written = write_nginx_snippets(site, out)
+    from .serving import UnsafeRedirect, archive_redirects, write_nginx_snippets
+
+    _config, _plugin, archive, _project = _load_content(config_file)[:4]
+    try:
+        written = write_nginx_snippets(out, archive_redirects(archive))
+    except UnsafeRedirect as error:
+        raise CliError(escape(str(error))) from None
     console.print(f"nginx 配置片段（安全策略、旧网址跳转）：{', '.join(str(p) for p in written)}", highlight=False)
 
 
 def cmd_nginx(args, console: Console) -> int:
-    """The nginx snippets for an already built site (`build` writes them itself)."""
+    """The nginx snippets for the project of an already built site (`build` writes them itself)."""
     site = args.site.resolve()
     if not (site / "index.html").is_file():
         raise CliError(f"{site} 不是构建好的网站（没有 index.html），请先运行 make site。")
-    _write_nginx(site, args.out, console)
+    _write_nginx(args.config, args.out, console)
     return 0
 
 
