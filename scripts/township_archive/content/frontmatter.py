@@ -4,6 +4,11 @@ Staff need to be told *where* a problem is, so every key remembers the line it
 was written on. The file is decoded strictly as UTF-8: a file saved as GBK by a
 Windows editor is reported with the line of its first bad byte instead of
 being silently garbled.
+
+This module also holds the rules every staff-written YAML file shares (front
+matter, villages.yml, image sidecars): `read_yaml` never raises and never
+expands anchors, and `text_problem` / `clean_text` decide which characters may
+reach the published pages, feeds and image metadata.
 """
 
 from __future__ import annotations
@@ -19,16 +24,224 @@ from ..problems import Problem
 # Same shape MkDocs accepts: '---' on the first line, closed by '---' or '...'.
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
+# ---------------------------------------------------------------------------------------------
+# Characters in text values.
+#
+# Refused (an error at the value's line), because they make feeds ill-formed XML, cannot be
+# written as UTF-8, or change what a reader sees without being visible:
+#   - C0 controls except tab and newline, DEL, C1 controls (U+0080-U+009F);
+#   - lone surrogates (U+D800-U+DFFF, e.g. from a YAML "\ud800" escape) and noncharacters
+#     (U+FDD0-U+FDEF and U+xxFFFE/U+xxFFFF, which includes U+FFFE/U+FFFF);
+#   - the line and paragraph separators U+2028/U+2029 (line breaks to YAML, not to editors);
+#   - bidirectional controls: the marks U+061C, U+200E, U+200F, the embeddings/overrides
+#     U+202A-U+202E and the isolates U+2066-U+2069. Chinese text never needs them, and an
+#     override can make a title or name display differently from what it says ("Trojan source").
+#     They are refused rather than stripped: silently dropping them could change meaning.
+# Stripped (silently, by `clean_text`): the zero-width space U+200B, the word joiner U+2060 and
+# a stray byte-order mark U+FEFF. They come in with text copied from web pages and WeChat, are
+# never meant, and would otherwise make "示例村" and "示例\u200b村" two different villages.
+# The zero-width (non-)joiners U+200C/U+200D are kept: emoji sequences and some scripts need them.
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17))
+_CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f"
+_UNSAFE_TEXT = re.compile(f"[{_CONTROL}\ud800-\udfff{_NONCHARACTERS}\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# In an article's body, carriage returns are part of line endings; bidi marks are left to Markdown.
+_UNSAFE_BODY = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]")
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff]")
+_SHOWN_ESCAPE = re.compile(f"[{_CONTROL}\ud800-\udfff{_NONCHARACTERS}\u2028\u2029\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text: PyYAML raises a bare ValueError on
-    2024-13-45, and our own date parser reports it with a line and a hint."""
+
+def _describe(char: str) -> str:
+    code = ord(char)
+    if 0xD800 <= code <= 0xDFFF:
+        return f"无效字符 U+{code:04X}（不成对的代理码位，通常来自 \\u 转义写错）"
+    if char in "\u061c\u200e\u200f" or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+        return f"看不见的文字方向控制字符 U+{code:04X}"
+    if code in (0x2028, 0x2029):
+        return f"看不见的换行字符 U+{code:04X}"
+    if code <= 0x9F:
+        return f"看不见的控制字符 U+{code:04X}"
+    return f"非字符码位 U+{code:04X}"
 
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+def text_problem(value: str) -> str | None:
+    """What is wrong with the characters of `value` (a Chinese phrase), or None when it may be published."""
+    match = _UNSAFE_TEXT.search(value)
+    return f"含有{_describe(match.group())}" if match else None
+
+
+def without_unsafe(value: str) -> str:
+    """`value` with every refused character removed (for text derived from an article's body)."""
+    return _UNSAFE_TEXT.sub("", value)
+
+
+def clean_text(value: str) -> str:
+    """`value` without the stripped zero-width characters (see above) and surrounding whitespace."""
+    return _INVISIBLE.sub("", value).strip()
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """`value` as it may be quoted in a message: invisible and unsafe characters as \\uXXXX, shortened."""
+    try:
+        text = value if isinstance(value, str) else str(value)
+    except (ValueError, RecursionError):  # an integer too long to print, a structure too deep
+        return "（无法显示的值）"
+    if len(text) > limit:
+        text = text[:limit] + "……"
+    return _SHOWN_ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04X}", text)
+
+
+# ---------------------------------------------------------------------------------------------
+# YAML written by staff.
+
+MAX_DEPTH = 20  # staff write at most three levels (rights.holder, reviews[0].by); 20 is generous
+MAX_NUMBER_CHARS = 1000  # longer integers cannot be printed by Python (and are never meant)
+
+
+class _Refused(Exception):
+    def __init__(self, mark: yaml.Mark | None, code: str, message: str, hint: str):
+        super().__init__(message)
+        self.mark, self.code, self.message, self.hint = mark, code, message, hint
+
+
+class StrictLoader(yaml.SafeLoader):
+    """SafeLoader for YAML written by staff.
+
+    - Dates stay text: PyYAML raises a bare ValueError on 2024-13-45, and our own date parser
+      reports it with a line and a hint.
+    - Anchors and aliases (`&a`, `*a`) are refused: staff never need them, and they are how a
+      few lines expand into gigabytes ("billion laughs").
+    - Explicit tags (`!!timestamp`, `!!binary`, `!!python/...`) are refused: they only produce
+      values no field accepts, and some make PyYAML itself fail with a bare exception.
+    - Nesting is bounded, so a line of ten thousand `[` cannot exhaust Python's recursion limit.
+    """
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _Refused(
+                event.start_mark, "yaml-anchor", "不能使用 YAML 的锚点和引用（& 和 *）。",
+                "把要重复的内容直接写出来；以 & 或 * 开头的文字请用引号括起来。",
+            )
+        if getattr(event, "tag", None) not in (None, "!"):
+            raise _Refused(
+                event.start_mark, "yaml-tag", "不能使用 !! 开头的类型标记。",
+                "删掉 !! 及其后的类型名，直接写值；以 ! 开头的文字请用引号括起来。",
+            )
+        if self._depth >= MAX_DEPTH:
+            raise _Refused(event.start_mark, "yaml-too-deep", f"嵌套层次太多（超过 {MAX_DEPTH} 层）。", "检查是否多写了括号或缩进。")
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+# Without the timestamp resolver (see above) and the `=` "value" resolver, for which SafeLoader has no constructor.
+StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:value")]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Loader = StrictLoader  # the name this module used before
+
+
+@dataclass
+class YamlText:
+    """The outcome of `read_yaml`: `node` and `data` are None when the text could not be read."""
+
+    node: yaml.Node | None
+    data: Any
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def line_at(text: str, index: int, first_line: int) -> int:
+    """File line of character `index` of `text`, which starts on `first_line`.
+
+    Counted from the index rather than taken from PyYAML's line, which also breaks lines at
+    U+0085/U+2028/U+2029 that editors do not."""
+    return text.count("\n", 0, max(0, min(index, len(text)))) + first_line
+
+
+def read_yaml(text: str, path: str, *, first_line: int = 1, what: str, code: str, hint: str) -> YamlText:
+    """Compose and construct staff-written YAML; every failure becomes a Problem naming its line.
+
+    `what` names the text in messages (头信息, 村庄资料文件, ...), `code` and `hint` are used for
+    syntax errors. Every scalar (keys too) is checked with `text_problem`."""
+
+    def problem(index: int, problem_code: str, message: str, problem_hint: str) -> YamlText:
+        return YamlText(None, None, [Problem(path, line_at(text, index, first_line), problem_code, message, problem_hint)])
+
+    loader = None
+    try:
+        loader = StrictLoader(text)  # the reader refuses raw control characters right here
+        node = loader.get_single_node()
+    except _Refused as refused:
+        return problem(refused.mark.index if refused.mark else 0, refused.code, f"{what}{refused.message}", refused.hint)
+    except yaml.reader.ReaderError as error:  # a raw control character in the file
+        index = error.position if isinstance(error.position, int) else 0
+        char = chr(error.character) if isinstance(error.character, int) else "\x00"
+        return problem(index, "control-character", f"{what}含有{_describe(char)}，无法读取。", "删除这个字符（通常是从网页或 Word 复制时带进来的）。")
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        return problem(mark.index if mark else 0, code, f"{what}的格式有误：{shown(error.problem or error.context, 120)}。", hint)
+    except (yaml.YAMLError, RecursionError) as error:
+        return problem(0, code, f"{what}无法读取：{shown(error, 120)}。", hint)
+    finally:
+        if loader is not None:
+            loader.dispose()
+    if node is None:
+        return YamlText(None, None, [])
+
+    problems: list[Problem] = []
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, yaml.ScalarNode):
+            where = line_at(text, current.start_mark.index, first_line)
+            if reason := text_problem(current.value):
+                problems.append(Problem(path, where, "control-character", f"{what}这一行的内容{reason}。",
+                                        "删除这个字符（通常是从网页或 Word 复制时带进来的）；不要用 \\u 或 \\x 转义写控制字符。"))
+            elif current.tag == "tag:yaml.org,2002:int" and len(current.value) > MAX_NUMBER_CHARS:
+                problems.append(Problem(path, where, "number-too-long", f"{what}这一行的数字太长。", "如果这是一段文字，请用引号括起来。"))
+        elif isinstance(current, yaml.SequenceNode):
+            pending.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                if key.tag == "tag:yaml.org,2002:merge":
+                    problems.append(Problem(path, line_at(text, key.start_mark.index, first_line), "yaml-merge",
+                                            f"{what}不能使用 << 合并写法。", "把要合并的字段逐个写出来。"))
+                pending += [key, value]
+    if problems:
+        return YamlText(None, None, sorted(problems))
+
+    constructor = StrictLoader("")
+    try:
+        data = constructor.construct_document(node)
+    except yaml.MarkedYAMLError as error:  # e.g. a list used as a key, a bad << merge
+        mark = error.problem_mark or error.context_mark
+        return problem(mark.index if mark else 0, code, f"{what}的格式有误：{shown(error.problem or error.context, 120)}。", hint)
+    except (yaml.YAMLError, ValueError, TypeError, AttributeError, OverflowError, RecursionError) as error:
+        return problem(node.start_mark.index, code, f"{what}无法读取：{shown(error, 120)}。", hint)
+    return YamlText(node, data, [])
+
+
+def key_text(key: object) -> str:
+    """A mapping key as text (YAML allows numbers, null and booleans as keys)."""
+    try:
+        return str(key)
+    except (ValueError, RecursionError):
+        return shown(key)
+
+
+# ---------------------------------------------------------------------------------------------
+# Front matter.
 
 
 @dataclass
@@ -39,8 +252,13 @@ class FrontMatter:
     body_line: int = 1
 
     def line_of(self, key: str) -> int:
-        """Line of `key` in the file, or the opening fence when it is absent."""
-        return self.key_lines.get(key, 1)
+        """Line of `key` in the file, or the opening fence when it is absent.
+
+        A sub-field is named `rights.license_url` or `reviews.0`; when its line is not known,
+        the line of the field that holds it is used."""
+        if key in self.key_lines:
+            return self.key_lines[key]
+        return self.key_lines.get(key.split(".", 1)[0], 1)
 
 
 def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
@@ -61,6 +279,25 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
         ]
 
 
+_SYNTAX_HINT = "检查这一行及上一行：冒号后要有一个空格，列表项以“- ”开头，缩进用空格不用 Tab，含冒号的文字用引号括起来。"
+
+
+def body_problems(path: str, body: str, body_line: int, limit: int = 5) -> list[Problem]:
+    """Control characters in an article's body: its opening becomes the summary in feeds (XML)."""
+    problems = []
+    for match in _UNSAFE_BODY.finditer(body):
+        problems.append(
+            Problem(
+                path, line_at(body, match.start(), body_line), "control-character",
+                f"正文这一行{text_problem(match.group()) or '含有无法发布的字符'}。",
+                "删除这个字符（通常是从网页或 Word 复制时带进来的，看不见但会让订阅源出错）。",
+            )
+        )
+        if len(problems) >= limit:
+            break
+    return problems
+
+
 def parse(path: str, text: str) -> tuple[FrontMatter | None, list[Problem]]:
     match = _FRONT_MATTER.match(text)
     if not match:
@@ -78,25 +315,10 @@ def parse(path: str, text: str) -> tuple[FrontMatter | None, list[Problem]]:
     body_line = text.count("\n", 0, match.end()) + 1
     # Line 1 is the opening fence, so YAML line 0 is file line 2.
     offset = 2
-    try:
-        node = yaml.compose(yaml_text, Loader=_Loader)
-        data = yaml.load(yaml_text, Loader=_Loader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + offset if mark else 1
-        return None, [
-            Problem(
-                path,
-                line,
-                "yaml-syntax",
-                f"头信息的格式有误：{error.problem or error.context}。",
-                "检查这一行及上一行：冒号后要有一个空格，列表项以“- ”开头，缩进用空格不用 Tab，含冒号的文字用引号括起来。",
-            )
-        ]
-    except (yaml.YAMLError, ValueError, TypeError) as error:  # e.g. an explicit !!timestamp that is not a date
-        return None, [
-            Problem(path, offset, "yaml-syntax", f"头信息无法读取：{error}。", "检查头信息中带 !! 的写法，去掉它们。")
-        ]
+    loaded = read_yaml(yaml_text, path, first_line=offset, what="头信息", code="yaml-syntax", hint=_SYNTAX_HINT)
+    if not loaded.ok:
+        return None, loaded.problems
+    data, node = loaded.data, loaded.node
     if data is None:
         data, node = {}, None
     if not isinstance(data, dict):
@@ -112,19 +334,28 @@ def parse(path: str, text: str) -> tuple[FrontMatter | None, list[Problem]]:
     key_lines: dict[str, int] = {}
     problems: list[Problem] = []
     if isinstance(node, yaml.MappingNode):
-        for key_node, _value in node.value:
-            key = str(key_node.value)
-            line = key_node.start_mark.line + offset
+        for key_node, value_node in node.value:
+            key = key_text(key_node.value) if isinstance(key_node, yaml.ScalarNode) else shown(key_node.value)
+            line = line_at(yaml_text, key_node.start_mark.index, offset)
             if key in key_lines:
                 problems.append(
                     Problem(
                         path,
                         line,
                         "duplicate-field",
-                        f"字段 {key} 写了两次（第一次在第 {key_lines[key]} 行）。",
+                        f"字段 {shown(key)} 写了两次（第一次在第 {key_lines[key]} 行）。",
                         "删掉其中一行，只保留正确的那个值。",
                     )
                 )
             else:
                 key_lines[key] = line
-    return FrontMatter({str(k): v for k, v in data.items()}, key_lines, body, body_line), problems
+            # One level down, so that rights.license_url and reviews.1 are reported on their own line.
+            children: list = []
+            if isinstance(value_node, yaml.MappingNode):
+                children = [(key_text(k.value), k) for k, _v in value_node.value if isinstance(k, yaml.ScalarNode)]
+            elif isinstance(value_node, yaml.SequenceNode):
+                children = [(str(number), item) for number, item in enumerate(value_node.value)]
+            for name, child in children:
+                key_lines.setdefault(f"{key}.{name}", line_at(yaml_text, child.start_mark.index, offset))
+    problems += body_problems(path, body, body_line)
+    return FrontMatter({key_text(k): v for k, v in data.items()}, key_lines, body, body_line), problems

@@ -10,11 +10,12 @@ import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from ..problems import Problem, Severity
-from .frontmatter import FrontMatter
+from ..safe_url import url_problem
+from .frontmatter import FrontMatter, clean_text, key_text, shown, text_problem, without_unsafe
 from .model import REVIEW_LEVELS, Article, Review, RightsOverride, Section, Status
 from .slugs import is_valid_slug, pinyin_slug
 
@@ -111,15 +112,27 @@ STATUS_WORDS = {
     "已发布": Status.PUBLISHED,
 }
 
-_DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y/%m/%d %H:%M", "%Y/%m/%d")
+_DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y/%m/%d %H:%M", "%Y/%m/%d",
+    "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
+)
 _CHINESE_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日(?:\s*(\d{1,2})[:：](\d{2}))?$")
+_WITH_ZONE = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$")
 _LIST_SEPARATORS = re.compile(r"[，,、；;]\s*")
+
+# Dates staff write are the site's local time (北京时间), without a zone. The range keeps every
+# date a non-negative 32-bit Unix time in any zone: SOURCE_DATE_EPOCH, file and feed timestamps.
+EARLIEST_DATE = datetime(1970, 1, 2)
+LATEST_DATE = datetime(2106, 2, 6, 23, 59, 59)
+BEIJING = timezone(timedelta(hours=8))
 
 
 def parse_date(value: Any) -> datetime | None:
-    """Accept what staff write: YAML dates, ISO strings, 2024年5月1日."""
+    """Accept what staff write: YAML dates, ISO strings, 2024年5月1日. Always naive local time, or None.
+
+    A time with a zone (`2024-05-01T10:00:00+08:00`, `...Z`) is not accepted here; see `zoned_date`."""
     if isinstance(value, datetime):
-        return value.replace(tzinfo=None) if value.tzinfo is None else value
+        return value if value.tzinfo is None else None
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day)
     if not isinstance(value, str):
@@ -139,6 +152,31 @@ def parse_date(value: Any) -> datetime | None:
     return None
 
 
+def zoned_date(value: Any) -> datetime | None:
+    """`value` when it is a date-time with a time zone (ISO 8601 with an offset or Z), else None."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else None
+    if not isinstance(value, str) or not _WITH_ZONE.match(value.strip()):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def as_text(value: Any) -> str | None:
+    """A text field's value as text: strings and numbers; None for anything else."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            return str(value)
+        except ValueError:  # an integer with thousands of digits
+            return None
+    return None
+
+
 class _Checker:
     """Collects problems for one file while the fields are read."""
 
@@ -148,44 +186,71 @@ class _Checker:
         self.problems: list[Problem] = []
 
     def error(self, key: str, code: str, message: str, hint: str = "") -> None:
+        """`key` may name a sub-field (rights.license_url, reviews.0): its own line is used when known."""
         self.problems.append(Problem(self.path, self.front.line_of(key), code, message, hint))
 
     def warn(self, key: str, code: str, message: str, hint: str = "") -> None:
         self.problems.append(Problem(self.path, self.front.line_of(key), code, message, hint, Severity.WARNING))
 
+    def clean(self, key: str, label: str, value: str) -> str | None:
+        """`value` without stray zero-width characters, or None (and an error) when it holds characters
+        that may not be published. `parse` refuses those already; this guards direct callers."""
+        if reason := text_problem(value):
+            self.error(key, "control-character", f"{label}{reason}。", "删除这个字符（通常是从网页或 Word 复制时带进来的）。")
+            return None
+        return clean_text(value)
+
     def text(self, key: str) -> str:
         value = self.front.data.get(key)
         if value is None:
             return ""
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return str(value).strip()
-        self.error(key, "bad-type", f"字段 {key}（{FIELDS[key].label}）应当是一段文字。", f"示例：{FIELDS[key].example}")
-        return ""
+        text = as_text(value)
+        if text is None:
+            self.error(key, "bad-type", f"字段 {key}（{FIELDS[key].label}）应当是一段文字。", f"示例：{FIELDS[key].example}")
+            return ""
+        return self.clean(key, f"字段 {key}（{FIELDS[key].label}）", text) or ""
 
     def text_list(self, key: str) -> tuple[str, ...]:
         value = self.front.data.get(key)
         if value is None:
             return ()
         if isinstance(value, str):
-            items = _LIST_SEPARATORS.split(value)
+            items: list[str | None] = list(_LIST_SEPARATORS.split(value))
         elif isinstance(value, list) and all(isinstance(v, (str, int)) for v in value):
-            items = [str(v) for v in value]
+            items = [as_text(v) for v in value]
         else:
+            items = [None]
+        if any(item is None for item in items):
             self.error(key, "bad-type", f"字段 {key}（{FIELDS[key].label}）应当是文字列表。", f"示例：{FIELDS[key].example}")
             return ()
-        cleaned = [item.strip() for item in items if item and item.strip()]
-        return tuple(dict.fromkeys(cleaned))
+        cleaned = [self.clean(key, f"字段 {key}（{FIELDS[key].label}）", item) for item in items if item]
+        return tuple(dict.fromkeys(item for item in cleaned if item))
 
     def date(self, key: str) -> datetime | None:
         value = self.front.data.get(key)
         if value is None:
             return None
+        label = f"字段 {key}（{FIELDS[key].label}）"
+        if (zoned := zoned_date(value)) is not None:
+            local = zoned.astimezone(BEIJING) if EARLIEST_DATE.year < zoned.year < LATEST_DATE.year else zoned
+            self.error(
+                key, "date-with-zone", f"{label}带有时区（{shown(value)}），本站的日期不写时区。",
+                f"去掉末尾的时区（Z、+08:00 等），直接写北京时间，例如 {key}: {local:%Y-%m-%d %H:%M}"
+                "（Z 表示世界标准时间，比北京时间晚 8 小时）。",
+            )
+            return None
         parsed = parse_date(value)
         if parsed is None:
             self.error(
-                key, "bad-date", f"字段 {key}（{FIELDS[key].label}）不是有效的日期：{value!s}。",
+                key, "bad-date", f"{label}不是有效的日期：{shown(value)}。",
                 "请写成 2024-05-01 或 2024-05-01 09:30 的形式，月、日要真实存在。",
             )
+        elif not EARLIEST_DATE <= parsed <= LATEST_DATE:
+            self.error(
+                key, "date-out-of-range", f"{label}的年份 {parsed.year} 超出了可用范围。",
+                "日期只能在 1970年1月2日 到 2106年2月6日 之间；检查年份是否写错。",
+            )
+            return None
         return parsed
 
 
@@ -222,17 +287,18 @@ def validate_article(
 
     for key in data:
         if key not in FIELDS:
-            check.error(key, "unknown-field", f"未知字段 {key}。", _suggest(key, list(FIELDS)))
+            check.error(key, "unknown-field", f"未知字段 {shown(key)}。", _suggest(key, list(FIELDS)))
 
     title = check.text("title")
-    if not str(data.get("title") or "").strip():
+    if not title and (data.get("title") is None or isinstance(data.get("title"), str)):
         check.error("title", "missing-field", "缺少标题（title）。", f"在头信息中加一行，例如 {FIELDS['title'].example}")
 
     status_value = data.get("status", "draft")
-    status = STATUS_WORDS.get(str(status_value).strip()) if status_value is not None else None
+    status_text = as_text(status_value)
+    status = STATUS_WORDS.get(status_text.strip()) if status_text is not None else None
     if status is None:
         check.error(
-            "status", "bad-status", f"状态（status）写成了 {status_value!s}，无法识别。",
+            "status", "bad-status", f"状态（status）写成了 {shown(status_value)}，无法识别。",
             "只能是 draft（草稿）、review（待审）或 published（已发布）。",
         )
         status = Status.DRAFT
@@ -244,7 +310,7 @@ def validate_article(
         found = _find_section(declared, sections)
         if found is None:
             check.error(
-                "section", "unknown-section", f"没有名为“{declared}”的栏目。",
+                "section", "unknown-section", f"没有名为“{shown(declared)}”的栏目。",
                 "可用的栏目：" + "、".join(f"{s.title}（{s.id}）" for s in sections),
             )
         elif found != folder_section:
@@ -273,7 +339,7 @@ def validate_article(
     if slug:
         if not is_valid_slug(slug):
             check.error(
-                "slug", "bad-slug", f"网址名（slug）“{slug}”不合格。",
+                "slug", "bad-slug", f"网址名（slug）“{shown(slug)}”不合格。",
                 f"只能用小写字母、数字和连字符，且不超过 80 个字符，例如 {pinyin_slug(title or '示例标题')}。",
             )
             slug = ""
@@ -285,6 +351,11 @@ def validate_article(
         )
     if not slug and title:
         slug = pinyin_slug(title)
+        if not slug and not check.problems:  # e.g. a title of only punctuation: the article would vanish silently
+            check.error(
+                "slug", "no-slug", f"无法从标题“{shown(title)}”生成网址名。",
+                "在头信息中加一行 slug: 网址名（小写字母、数字和连字符），例如 slug: ce-shi-wen-zhang",
+            )
 
     cover = check.text("cover")
     cover_path = None
@@ -293,7 +364,7 @@ def validate_article(
         cover_path = _normalise(f"{folder}/{cover}")
         if cover_path is None or not file_exists(cover_path):
             check.error(
-                "cover", "missing-cover", f"封面图文件不存在：{cover}。",
+                "cover", "missing-cover", f"封面图文件不存在：{shown(cover)}。",
                 "路径相对于本文章文件，例如图片放在同名文件夹里就写 cover: 文章文件名/cover.jpg；注意大小写和扩展名。",
             )
             cover_path = None
@@ -350,11 +421,21 @@ def _reviews(check: _Checker) -> tuple[Review, ...]:
         check.error("reviews", "bad-reviews", "审核记录（reviews）格式不对。", hint)
         return ()
     reviews = []
-    for entry in value:
-        if not isinstance(entry, dict) or entry.get("level") not in REVIEW_LEVELS or not str(entry.get("by") or "").strip():
-            check.error("reviews", "bad-reviews", f"审核记录中有一条无法识别：{entry!s}。", hint)
+    for number, entry in enumerate(value):
+        where = f"reviews.{number}"
+        by = as_text(entry.get("by")) if isinstance(entry, dict) else None
+        day = as_text(entry.get("date") or "") if isinstance(entry, dict) else None
+        level = entry.get("level") if isinstance(entry, dict) else None
+        if not isinstance(level, str) or level not in REVIEW_LEVELS or by is None or day is None:
+            check.error(where, "bad-reviews", f"审核记录中有一条无法识别：{shown(entry)}。", hint)
             continue
-        reviews.append(Review(entry["level"], str(entry["by"]).strip(), str(entry.get("date") or "")))
+        by, day = check.clean(where, "审核记录的审核人", by), check.clean(where, "审核记录的日期", day)
+        if by is None or day is None:  # characters that may not be published; reported by `clean`
+            continue
+        if not by:
+            check.error(where, "bad-reviews", f"审核记录中有一条无法识别：{shown(entry)}。", hint)
+            continue
+        reviews.append(Review(level, by, day))
     return tuple(reviews)
 
 
@@ -379,15 +460,23 @@ def _rights(check: _Checker) -> RightsOverride:
         return RightsOverride()
     values: dict[str, str] = {}
     for key, item in value.items():
+        where = f"rights.{key_text(key)}"
+        text = as_text(item) if not isinstance(item, float) else None
         if key not in RIGHTS_FIELDS:
-            check.error("rights", "unknown-field", f"版权信息中有未知子字段 {key}。", _suggest(str(key), list(RIGHTS_FIELDS)))
-        elif not isinstance(item, (str, int)) or isinstance(item, bool):
-            check.error("rights", "bad-type", f"版权信息的 {key}（{RIGHTS_FIELDS[key]}）应当是一段文字。")
-        else:
-            values[key] = str(item).strip()
+            check.error(where, "unknown-field", f"版权信息中有未知子字段 {shown(key)}。", _suggest(shown(key), list(RIGHTS_FIELDS)))
+        elif text is None:
+            check.error(where, "bad-type", f"版权信息的 {key}（{RIGHTS_FIELDS[key]}）应当是一段文字。")
+        elif (cleaned := check.clean(where, f"版权信息的 {key}（{RIGHTS_FIELDS[key]}）", text)) is not None:
+            values[key] = cleaned
+    # Both links point to other sites (a licence's deed, the original article) and go into JSON-LD,
+    # which needs absolute addresses: http(s) only. The rule itself is `safe_url.url_problem`.
     for url_key in ("license_url", "original_url"):
-        if url_key in values and not values[url_key].startswith(("http://", "https://")):
-            check.error("rights", "bad-url", f"版权信息的 {url_key} 不是网址：{values[url_key]}。", "网址以 https:// 或 http:// 开头。")
+        if values.get(url_key) and (reason := url_problem(values[url_key], relative=False, mailto=False)):
+            check.error(
+                f"rights.{url_key}", "bad-url", f"版权信息的 {url_key}（{RIGHTS_FIELDS[url_key]}）不能使用：{reason}",
+                "写完整的网址，以 https:// 或 http:// 开头，例如 https://creativecommons.org/licenses/by/4.0/",
+            )
+            del values[url_key]
     return RightsOverride(**values)
 
 
@@ -409,7 +498,9 @@ _MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)|<[^>]+>|[#>*_`
 
 
 def plain_text(markdown: str) -> str:
-    return re.sub(r"\s+", " ", _MARKUP.sub(lambda m: m.group(1) or " ", markdown)).strip()
+    # Control characters are reported by `parse` (body_problems); they never reach a summary or a feed.
+    text = without_unsafe(_MARKUP.sub(lambda m: m.group(1) or " ", markdown))
+    return clean_text(re.sub(r"\s+", " ", text))
 
 
 def count_characters(markdown: str) -> int:

@@ -8,15 +8,18 @@ and line that uses the image.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from ..content.frontmatter import clean_text, decode, key_text, line_at, read_yaml
+from ..content.frontmatter import shown as quoted
 from ..content.loader import Archive
 from ..content.model import Article
-from ..problems import Problem, Severity, line_of_key
+from ..problems import Problem, Severity
 from .model import RASTER_EXTENSIONS, Credit, MediaSpec, ProcessedImage
 from .process import MediaCache, run_pipeline
 from .references import image_references, resolve
@@ -159,23 +162,61 @@ def build_library(
     return library, problems
 
 
+_SIDECAR_HINT = "写成 author: 张三 这样的“字段: 值”，文件保存为 UTF-8。"
+
+
 def _read_sidecar(path: Path, shown_path: str) -> tuple[dict, list[Problem]]:
+    """The checked fields of an image's sidecar (`photo.jpg.yml`): author and holder as clean text,
+    watermark as a boolean. A field that is wrong is reported at its line and left out."""
     if not path.is_file():
         return {}, []
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        mark = getattr(error, "problem_mark", None)
-        return {}, [Problem(shown_path, mark.line + 1 if mark else 1, "sidecar-invalid", f"图片说明文件格式有误：{error}",
-                            "写成 author: 张三 这样的“字段: 值”，文件保存为 UTF-8。")]
-    if not isinstance(data, dict):
+        raw = path.read_bytes()
+    except OSError as error:
+        return {}, [Problem(shown_path, 0, "sidecar-invalid", f"图片说明文件无法读取：{quoted(error.strerror or error)}。", _SIDECAR_HINT)]
+    text, problems = decode(shown_path, raw)
+    if text is None:
+        return {}, problems
+    return sidecar_from_text(text, shown_path)
+
+
+def sidecar_from_text(text: str, shown_path: str) -> tuple[dict, list[Problem]]:
+    """The checked fields written in `text` (the content of a sidecar); see `_read_sidecar`."""
+    problems: list[Problem] = []
+    # No anchors or aliases, no !! tags, bounded nesting, no control characters: see `read_yaml`.
+    loaded = read_yaml(text, shown_path, what="图片说明文件", code="sidecar-invalid", hint=_SIDECAR_HINT)
+    if not loaded.ok:
+        return {}, loaded.problems
+    if loaded.data is None:
+        return {}, []
+    if not isinstance(loaded.data, dict) or not isinstance(loaded.node, yaml.MappingNode):
         return {}, [Problem(shown_path, 1, "sidecar-invalid", "图片说明文件应当是“字段: 值”的形式。", "例如 author: 张三")]
-    problems = [
-        Problem(shown_path, line_of_key(path, str(key)) or 1, "unknown-field", f"图片说明文件中有未知字段 {key}。",
-                "可用的字段：" + "、".join(f"{k}（{v}）" for k, v in SIDECAR_FIELDS.items()))
-        for key in data if key not in SIDECAR_FIELDS
-    ]
-    return data, problems
+    lines = {
+        key_text(key.value): line_at(text, key.start_mark.index, 1) for key, _value in loaded.node.value if isinstance(key, yaml.ScalarNode)
+    }
+    fields = "、".join(f"{k}（{v}）" for k, v in SIDECAR_FIELDS.items())
+    sidecar: dict = {}
+    for key, value in loaded.data.items():
+        name = key_text(key)
+        where = (shown_path, lines.get(name, 1))
+        if name not in SIDECAR_FIELDS:
+            close = difflib.get_close_matches(name, list(SIDECAR_FIELDS), n=1, cutoff=0.6)
+            problems.append(Problem(*where, "unknown-field", f"图片说明文件中有未知字段 {quoted(name)}。",
+                                    (f"是不是想写 {close[0]}？" if close else "") + "可用的字段：" + fields))
+        elif name == "watermark":
+            if isinstance(value, bool):
+                sidecar[name] = value
+            elif value is not None:
+                problems.append(Problem(*where, "sidecar-invalid", f"图片说明文件的 watermark 应当是 true 或 false，写成了 {quoted(value)}。",
+                                        "写 watermark: true（加可见署名）或 watermark: false（不加）。"))
+        elif value is not None:
+            text_value = value if isinstance(value, str) else str(value) if isinstance(value, int) and not isinstance(value, bool) else None
+            if text_value is None:
+                problems.append(Problem(*where, "sidecar-invalid", f"图片说明文件的 {name}（{SIDECAR_FIELDS[name]}）应当是一段文字。",
+                                        f"例如 {name}: 张三"))
+            elif cleaned := clean_text(text_value):  # unpublishable characters were refused by `read_yaml`
+                sidecar[name] = cleaned
+    return sidecar, problems
 
 
 def _credit(source: str, usages: list[Usage], sidecar: dict, settings: MediaSettings, archive: Archive) -> Credit:
