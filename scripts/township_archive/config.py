@@ -6,167 +6,453 @@ reuse the tooling by writing its own mkdocs.yml.
 
 from __future__ import annotations
 
+import difflib
+import re
+import string
 from pathlib import Path
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
+from .content.frontmatter import clean_text, shown, text_problem
 from .content.model import RightsOverride, Section
 from .listings import RESERVED_FOLDERS
 from .media.encode import find_cjk_font
 from .media.library import MediaSettings
 from .media.model import MediaSpec
 from .rights.notice import SiteRights
+from .safe_url import url_problem
+
+PLUGIN_NAME = "township-archive"
+
+# ---------------------------------------------------------------------------------------------
+# Validation with Chinese messages that name mkdocs.yml and the line.
+#
+# MkDocs only warns, in English, about options it does not know ("Unrecognised configuration
+# name"), so a typo such as `sectons:` would silently fall back to a default. Every config class
+# below derives from `_StrictConfig`, whose `validate` turns unknown options into errors with the
+# closest known name, and whose options (`Text`, `Integer`, ...) explain wrong values in Chinese.
+# MkDocs prints the errors as "Config value 'plugins': Plugin 'township-archive' option ...: <ours>"
+# and stops without a traceback.
 
 
-class SectionRightsConfig(Config):
+class _Located(c.ValidationError):
+    """A message that already says where in mkdocs.yml the problem is."""
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int):
+        return "整数"
+    if isinstance(value, float):
+        return "小数"
+    if isinstance(value, str):
+        return "文字"
+    if isinstance(value, list):
+        return "列表"
+    if isinstance(value, dict):
+        return "一组“选项: 值”"
+    return "空值" if value is None else type(value).__name__
+
+
+def _key_line(config_file: str | None, keys: list[str]) -> int:
+    """Line of the last of `keys` in mkdocs.yml, each searched after the one before, starting at our plugin's block."""
+    if not config_file:
+        return 0
+    try:
+        lines = Path(config_file).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 0
+    found = 0
+    for key in [PLUGIN_NAME, *keys]:
+        pattern = re.compile(rf"""(?:^|[\s{{,\-])["']?{re.escape(key)}["']?\s*:(?:\s|$)""")
+        for number in range(max(0, found - 1), len(lines)):  # from the parent's own line: `rights: {holdr: x}`
+            if pattern.search(lines[number].split("#", 1)[0]):
+                found = number + 1
+                break
+        else:
+            return found if key != PLUGIN_NAME else 0
+    return found
+
+
+def _where(config: Config, key: object) -> str:
+    keys = [*filter(None, getattr(config, "_location", "").split(".")), str(key)]
+    name = Path(config.config_file_path).name if config.config_file_path else "mkdocs.yml"
+    line = _key_line(config.config_file_path, keys)
+    place = f"{name} 第 {line} 行" if line else name
+    return f"{place}：{PLUGIN_NAME} 的 {'.'.join(keys)}"
+
+
+class _StrictConfig(Config):
+    # Dotted place of this group inside the plugin's block, for messages ("media.watermark").
+    _location = ""
+
+    def check(self) -> list[tuple[str, str]]:
+        """Rules between options, run once every option is valid: (key, Chinese message) pairs."""
+        return []
+
+    def validate(self):
+        missing = {key for key, _option in self._schema if self.get(key) is None}
+        failed, warnings = super().validate()
+        unknown = [key for key in self.keys() if key not in self._schema_keys]
+        # Replaced by the errors below: MkDocs' own English warning about unknown names.
+        warnings = [(key, warning) for key, warning in warnings if key not in unknown]
+        located: list[tuple[str, c.ValidationError]] = []
+        known = [key for key, _option in self._schema]
+        meant = set()
+        for key in unknown:  # first: a typo is the likeliest cause of everything else
+            name = shown(key)
+            close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+            suggestion = f"是不是想写 {close[0]}？" if close else "可用的选项有：" + "、".join(known) + "。"
+            meant.update(close)
+            located.append((str(key), _Located(f"{_where(self, name)} 不是可用的选项。{suggestion}")))
+        for key, error in failed:
+            if key in missing and key in meant:
+                continue  # "holder is required" adds nothing to "holdr: did you mean holder?"
+            located.append((key, error if isinstance(error, _Located) else _Located(f"{_where(self, key)}：{error}")))
+        if not located:
+            located += [(key, _Located(f"{_where(self, key)}：{message}")) for key, message in self.check()]
+        return located, warnings
+
+
+class _Required(c.Type):
+    """A value of one type, with Chinese messages (MkDocs' are English)."""
+
+    expected = "值"
+
+    def validate(self, value):
+        if value is None and self.default is None and self.required:
+            raise c.ValidationError("必须填写这一项。")
+        return super().validate(value)
+
+
+class Text(_Required):
+    """Text that may be published: no control characters, lone surrogates or direction overrides
+    (see `content.frontmatter.text_problem`); stray zero-width spaces and outer whitespace are dropped."""
+
+    def __init__(self, default: str | None = None):
+        super().__init__(str, default=default)
+
+    def run_validation(self, value: object) -> str:
+        if not isinstance(value, str):
+            raise c.ValidationError(f"应当是一段文字，不能写成{_kind(value)}（{shown(value)}）。")
+        if reason := text_problem(value):
+            raise c.ValidationError(f"{reason}，请删除这个字符。")
+        return clean_text(value)
+
+
+class Url(Text):
+    """A link (see `safe_url.url_problem`); empty means none."""
+
+    def __init__(self, default: str | None = None, *, relative: bool = False, mailto: bool = False):
+        super().__init__(default)
+        self.relative, self.mailto = relative, mailto
+
+    def run_validation(self, value: object) -> str:
+        text = super().run_validation(value)
+        if text and (reason := url_problem(text, relative=self.relative, mailto=self.mailto)):
+            raise c.ValidationError(f"{reason}现在写的是 {shown(text)}。")
+        return text
+
+
+class Integer(_Required):
+    def __init__(self, default: int | None = None, *, minimum: int | None = None, maximum: int | None = None):
+        super().__init__(int, default=default)
+        self.minimum, self.maximum = minimum, maximum
+
+    def run_validation(self, value: object) -> int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise c.ValidationError(f"应当是整数，不能写成{_kind(value)}（{shown(value)}）。")
+        if self.minimum is not None and value < self.minimum or self.maximum is not None and value > self.maximum:
+            low = "" if self.minimum is None else f"不小于 {self.minimum}"
+            high = "" if self.maximum is None else f"不大于 {self.maximum}"
+            raise c.ValidationError(f"应当是{low}{'、' if low and high else ''}{high} 的整数，写成了 {shown(value)}。")
+        return value
+
+
+class Flag(_Required):
+    def __init__(self, default: bool | None = None):
+        super().__init__(bool, default=default)
+
+    def run_validation(self, value: object) -> bool:
+        if not isinstance(value, bool):
+            raise c.ValidationError(f"只能写 true 或 false，写成了 {shown(value)}。")
+        return value
+
+
+class Choice(_Required):
+    def __init__(self, choices: tuple[str, ...]):
+        super().__init__(str)
+        self.choices = choices
+
+    def run_validation(self, value: object) -> str:
+        if value not in self.choices:
+            raise c.ValidationError(f"只能是 {'、'.join(self.choices)} 之一，写成了 {shown(value)}。")
+        return value  # type: ignore[return-value]
+
+
+class UtcOffset(Text):
+    """±HH:MM within ±14:00, the range of real time zones (and of ISO 8601 / RFC 822 usage)."""
+
+    PATTERN = re.compile(r"[+-](\d{2}):(\d{2})")
+
+    def run_validation(self, value: object) -> str:
+        text = super().run_validation(value)
+        match = self.PATTERN.fullmatch(text)
+        if not match or int(match.group(2)) >= 60 or int(match.group(1)) * 60 + int(match.group(2)) > 14 * 60:
+            raise c.ValidationError(f"应写成 +08:00 这样的“±时:分”，且在 -14:00 到 +14:00 之间；写成了 {shown(value)}。")
+        return text
+
+
+class FileStem(Text):
+    """A file name without folders (the offline bundle's name)."""
+
+    def run_validation(self, value: object) -> str:
+        text = super().run_validation(value)
+        if text and (re.search(r'[/\\<>:"|?*]', text) or text.startswith(".") or len(text) > 80):
+            raise c.ValidationError(f"只能是一个文件名（不含 / \\ : * ? 等符号，不以 . 开头，不超过 80 个字符），写成了 {shown(text)}。")
+        return text
+
+
+class Terms(c.Type):
+    """Wrong form -> right form, both text."""
+
+    def __init__(self):
+        super().__init__(dict, default={})
+
+    def run_validation(self, value: object) -> dict:
+        if not isinstance(value, dict):
+            raise c.ValidationError(f"应当写成“错误写法: 正确写法”的一组，不能写成{_kind(value)}。")
+        terms = {}
+        for wrong, right in value.items():
+            if not isinstance(wrong, str) or not isinstance(right, str) or not clean_text(wrong) or not clean_text(right):
+                raise c.ValidationError(f"“{shown(wrong)}: {shown(right)}”应当左右都是文字。")
+            if reason := text_problem(wrong) or text_problem(right):
+                raise c.ValidationError(f"“{shown(wrong)}”这一项{reason}。")
+            terms[clean_text(wrong)] = clean_text(right)
+        return terms
+
+
+class Group(c.SubConfig):
+    """A group of options; its own errors already name the place, so no English "Sub-option" prefix."""
+
+    def __init__(self, config_class: type[Config]):
+        super().__init__()
+        self.config_class = config_class
+
+    def run_validation(self, value: object):
+        if not isinstance(value, dict):
+            location = getattr(self.config_class, "_location", "")
+            raise c.ValidationError(f"{location} 应当是一组“选项: 值”，不能写成{_kind(value)}。")
+        config = self.config_class(config_file_path=self._config_file_path)
+        config.load_dict(value)
+        failed, warnings = config.validate()
+        self.warnings.extend(f"{key}: {message}" for key, message in warnings)
+        if failed:
+            raise failed[0][1]
+        return config
+
+
+class Items(c.ListOfItems):
+    def __init__(self, option_type, default=None, *, min_items: int = 0, unique: bool = False, empty: str = ""):
+        super().__init__(option_type, default=default)
+        self.min_items, self.unique, self.empty = min_items, unique, empty
+
+    def run_validation(self, value: object) -> list:
+        if value is None:
+            value = self.default
+        if value is None:
+            raise c.ValidationError(self.empty or "必须填写这一项。")
+        if not isinstance(value, list):
+            raise c.ValidationError(f"应当是一个列表，不能写成{_kind(value)}。")
+        if len(value) < self.min_items:
+            raise c.ValidationError(self.empty or f"至少要写 {self.min_items} 项。")
+        items = super().run_validation(value)
+        if self.unique and len({repr(item) for item in items}) != len(items):
+            raise c.ValidationError(f"有重复的项：{shown(items)}。")
+        return items
+
+
+# ---------------------------------------------------------------------------------------------
+# The plugin's options.
+
+
+class SectionRightsConfig(_StrictConfig):
+    _location = "sections.rights"
     # A section whose articles belong to someone else, or are openly licensed.
-    holder = c.Optional(c.Type(str))
-    notice = c.Optional(c.Type(str))
-    license = c.Optional(c.Type(str))
-    license_url = c.Optional(c.Type(str))
+    holder = c.Optional(Text())
+    notice = c.Optional(Text())
+    license = c.Optional(Text())
+    # The licence's deed on another site (also written into JSON-LD, which needs an absolute address).
+    license_url = c.Optional(Url())
 
 
-class SectionConfig(Config):
+_SECTION_ID = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+
+
+class SectionConfig(_StrictConfig):
+    _location = "sections"
     # Folder under docs/ and the section's URL; lower-case ASCII.
-    id = c.Type(str)
-    title = c.Type(str)
-    description = c.Type(str, default="")
+    id = Text()
+    title = Text()
+    description = Text(default="")
     # Inspection rule: warn when the section has had no new article for this many days.
-    stale_after_days = c.Optional(c.Type(int))
+    stale_after_days = c.Optional(Integer(minimum=1))
     # Visible credit on this section's pictures; unset follows media.watermark.enabled.
-    watermark = c.Optional(c.Type(bool))
-    rights = c.SubConfig(SectionRightsConfig)
+    watermark = c.Optional(Flag())
+    rights = Group(SectionRightsConfig)
+
+    def check(self) -> list[tuple[str, str]]:
+        problems = []
+        if self.id in RESERVED_FOLDERS or not _SECTION_ID.fullmatch(self.id):
+            problems.append(("id", f"栏目 id “{shown(self.id)}”不可用：请用小写英文或拼音（可用连字符），且不能是 {', '.join(sorted(RESERVED_FOLDERS))}。"))
+        if not self.title:
+            problems.append(("title", "栏目名称不能为空。"))
+        return problems
 
 
-class ContactConfig(Config):
-    phone = c.Type(str, default="")
-    email = c.Type(str, default="")
-    address = c.Type(str, default="")
+class ContactConfig(_StrictConfig):
+    _location = "contact"
+    phone = Text(default="")
+    email = Text(default="")
+    address = Text(default="")
 
 
-class RegistrationConfig(Config):
+class RegistrationConfig(_StrictConfig):
+    _location = "registration"
     # ICP filing number; shown linked to the MIIT filing site.
-    icp = c.Type(str, default="")
-    icp_url = c.Type(str, default="https://beian.miit.gov.cn/")
+    icp = Text(default="")
+    icp_url = Url(default="https://beian.miit.gov.cn/")
     # Public security (公安) filing number and its record URL.
-    police = c.Type(str, default="")
-    police_url = c.Type(str, default="")
+    police = Text(default="")
+    police_url = Url(default="")
 
 
-class RightsConfig(Config):
-    holder = c.Type(str)
-    policy = c.Type(
-        str,
+class RightsConfig(_StrictConfig):
+    _location = "rights"
+    holder = Text()
+    policy = Text(
         default="未经书面授权，任何媒体、网站或个人不得转载、摘编或以其他方式使用本站作品；已获授权的，应在授权范围内使用并注明来源。",
     )
-    reprint_contact = c.Type(str, default="")
-    legal_counsel = c.Type(str, default="")
+    reprint_contact = Text(default="")
+    legal_counsel = Text(default="")
     # How to ask for permission, shown on the rights page.
-    permission_howto = c.Type(
-        str,
+    permission_howto = Text(
         default="请以书面形式（信函或电子邮件）说明拟使用的作品、用途、范围和期限，并附单位名称和联系人，经同意后方可使用。",
     )
-    since_year = c.Optional(c.Type(int))
+    since_year = c.Optional(Integer(minimum=1900, maximum=2106))
 
 
-class WatermarkConfig(Config):
-    enabled = c.Type(bool, default=False)
+class WatermarkConfig(_StrictConfig):
+    _location = "media.watermark"
+    enabled = Flag(default=False)
     # {holder} and {author} are filled in per image.
-    text = c.Type(str, default="© {holder}")
+    text = Text(default="© {holder}")
     # A font with Chinese glyphs; empty: the first Noto CJK / WenQuanYi font found.
-    font = c.Type(str, default="")
+    font = Text(default="")
+
+    def check(self) -> list[tuple[str, str]]:
+        # Filled in with str.format for every image: anything but {holder}/{author} would fail mid-build.
+        try:
+            fields = [(name, spec, conversion) for _text, name, spec, conversion in string.Formatter().parse(self.text) if name is not None]
+        except ValueError:
+            fields = [("{", "", None)]
+        if any(name not in ("holder", "author") or spec or conversion for name, spec, conversion in fields):
+            return [("text", f"署名文字“{shown(self.text)}”中只能用 {{holder}}（版权方）和 {{author}}（作者）两个占位符；要写花括号本身请写成 {{{{ 和 }}}}。")]
+        return []
 
 
-class MediaConfig(Config):
-    enabled = c.Type(bool, default=True)
-    widths = c.ListOfItems(c.Type(int), default=[480, 960, 1600])
-    formats = c.ListOfItems(c.Choice(("avif", "webp")), default=["avif", "webp"])
-    quality_avif = c.Type(int, default=50)
-    quality_webp = c.Type(int, default=78)
-    quality_jpeg = c.Type(int, default=80)
+_NO_WIDTHS = "至少要写一个图片宽度（像素），例如 [480, 960, 1600]。"
+
+
+class MediaConfig(_StrictConfig):
+    _location = "media"
+    enabled = Flag(default=True)
+    widths = Items(Integer(minimum=1, maximum=20000), default=[480, 960, 1600], min_items=1, unique=True, empty=_NO_WIDTHS)
+    formats = Items(Choice(("avif", "webp")), default=["avif", "webp"], unique=True)
+    quality_avif = Integer(default=50, minimum=1, maximum=100)
+    quality_webp = Integer(default=78, minimum=1, maximum=100)
+    quality_jpeg = Integer(default=80, minimum=1, maximum=100)
     # Larger images are refused as likely decompression bombs.
-    max_megapixels = c.Type(int, default=220)
+    max_megapixels = Integer(default=220, minimum=1)
     # Narrower images get a warning when used as a cover or in an article.
-    min_width = c.Type(int, default=480)
-    cache_dir = c.Type(str, default=".cache/media")
-    workers = c.Type(int, default=0)  # 0: all cores
-    lightbox = c.Type(bool, default=True)
-    watermark = c.SubConfig(WatermarkConfig)
+    min_width = Integer(default=480, minimum=0)
+    cache_dir = Text(default=".cache/media")
+    workers = Integer(default=0, minimum=0)  # 0: all cores
+    lightbox = Flag(default=True)
+    watermark = Group(WatermarkConfig)
 
 
-class OfflineConfig(Config):
+class OfflineConfig(_StrictConfig):
+    _location = "offline"
     # Set by `township-archive offline` (through !ENV in mkdocs.yml); plain builds are online.
-    enabled = c.Type(bool, default=False)
+    enabled = Flag(default=False)
     # Kiosk mode for the education base's touch screens.
-    kiosk = c.Type(bool, default=False)
-    idle_seconds = c.Type(int, default=180)
+    kiosk = Flag(default=False)
+    # At most a day: the kiosk's timer takes milliseconds, and browsers fire timers above 2^31 ms at once.
+    idle_seconds = Integer(default=180, minimum=1, maximum=86400)
     # A kiosk screen needs fewer variants than the web: smaller bundle.
-    widths = c.ListOfItems(c.Type(int), default=[480, 960])
-    formats = c.ListOfItems(c.Choice(("avif", "webp")), default=["avif"])
+    widths = Items(Integer(minimum=1, maximum=20000), default=[480, 960], min_items=1, unique=True, empty=_NO_WIDTHS)
+    formats = Items(Choice(("avif", "webp")), default=["avif"], unique=True)
     # File name stem of the bundle; empty: pinyin of site_name.
-    bundle_name = c.Type(str, default="")
+    bundle_name = FileStem(default="")
 
 
-class ArchiveConfig(Config):
-    enabled = c.Type(bool, default=True)
+class ArchiveConfig(_StrictConfig):
+    enabled = Flag(default=True)
 
     # Site identity
-    region = c.Type(str)
-    sponsor = c.Type(str)
-    organizer = c.Type(str, default="")
-    default_source = c.Type(str, default="")
-    contact = c.SubConfig(ContactConfig)
-    registration = c.SubConfig(RegistrationConfig)
-    rights = c.SubConfig(RightsConfig)
+    region = Text()
+    sponsor = Text()
+    organizer = Text(default="")
+    default_source = Text(default="")
+    contact = Group(ContactConfig)
+    registration = Group(RegistrationConfig)
+    rights = Group(RightsConfig)
 
     # Content
-    sections = c.ListOfItems(c.SubConfig(SectionConfig))
+    sections = Items(Group(SectionConfig), min_items=1, empty="至少要配置一个栏目（sections）。")
     # Honoured villages (name, description, honours), beside mkdocs.yml; joined with articles' `villages`.
-    villages_file = c.Type(str, default="villages.yml")
+    villages_file = Text(default="villages.yml")
 
     # Images
-    media = c.SubConfig(MediaConfig)
+    media = Group(MediaConfig)
 
     # Offline bundle and kiosk
-    offline = c.SubConfig(OfflineConfig)
+    offline = Group(OfflineConfig)
 
     # Our Chinese search (substrings, traditional characters, pinyin, shards loaded on demand).
     # false: Material's own lunr + jieba search, kept as the baseline the search benchmark compares with.
-    archive_search = c.Type(bool, default=True)
+    archive_search = Flag(default=True)
 
     # Wrongly written official terms and their correct forms, flagged by `check`.
-    terms = c.Type(dict, default={})
+    terms = Terms()
 
     # The page that explains rights and reprinting (rendered with overrides/rights.html).
-    rights_page = c.Type(str, default="about.md")
+    rights_page = Text(default="about.md")
 
     # Listings
-    page_size = c.Type(int, default=20)
-    feed_items = c.Type(int, default=20)
+    page_size = Integer(default=20, minimum=1)
+    feed_items = Integer(default=20, minimum=1)
     # Local time of the dates staff write, for machine-readable timestamps.
-    utc_offset = c.Type(str, default="+08:00")
-    home_latest = c.Type(int, default=8)
-    reading_speed = c.Type(int, default=400)  # Chinese characters per minute
+    utc_offset = UtcOffset(default="+08:00")
+    home_latest = Integer(default=8, minimum=1)
+    reading_speed = Integer(default=400, minimum=1)  # Chinese characters per minute
 
-    def validate(self):
-        failed, warnings = super().validate()
-        ids = [section.id for section in self.sections or []]
-        for section_id in ids:
-            if section_id in RESERVED_FOLDERS or not section_id.isascii() or section_id != section_id.lower():
-                failed.append(("sections", c.ValidationError(f"栏目 id “{section_id}”不可用：请用小写英文或拼音，且不能是 {', '.join(sorted(RESERVED_FOLDERS))}。")))
+    def check(self) -> list[tuple[str, str]]:
+        problems = []
+        ids = [section.id for section in self.sections]
         if len(set(ids)) != len(ids):
-            failed.append(("sections", c.ValidationError("栏目 id 有重复。")))
-        if not ids:
-            failed.append(("sections", c.ValidationError("至少要配置一个栏目（sections）。")))
-        watermark = self.media.watermark if self.media else None
-        if watermark is not None and (watermark.enabled or any(s.watermark for s in self.sections or [])):
+            problems.append(("sections", "栏目 id 有重复。"))
+        watermark = self.media.watermark
+        if watermark.enabled or any(s.watermark for s in self.sections):
             font = watermark.font or find_cjk_font()
             if not font or not Path(font).is_file():
-                failed.append(("media", c.ValidationError(
+                problems.append(("media", (
                     "已开启图片可见署名（watermark），但找不到中文字体。请安装 fonts-noto-cjk，或在 media.watermark.font 中写明字体文件路径。"
                 )))
-        return failed, warnings
+        return problems
 
 
 def sections_of(config: ArchiveConfig) -> list[Section]:
