@@ -1,0 +1,145 @@
+"""Property-based tests: whatever staff (or a broken editor) put in a file, the readers answer with
+Problems or clean values, never with an exception, and nothing unpublishable gets through."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, timedelta, timezone
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from township_archive.content.frontmatter import FrontMatter, parse, text_problem
+from township_archive.content.model import Section
+from township_archive.content.schema import FIELDS, RIGHTS_FIELDS, validate_article
+from township_archive.media.library import sidecar_from_text
+from township_archive.problems import Problem
+from township_archive.safe_url import url_problem
+from township_archive.villages import villages_from_text
+
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SECTIONS = [Section("dangjian", "党建成果"), Section("kejia-wenhua", "客家文化")]
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+# Pieces that make YAML and the front-matter fences interesting, mixed into arbitrary text.
+PIECES = [
+    "---", "...", "\n", "\r\n", "\r", "title: ", "date: ", "rights:\n  license_url: ", "- ", "  ", "\t", ": ", "? ",
+    "[", "]", "{", "}", ",", "&a ", "*a", "<<: ", "!!timestamp ", "!!binary ", "! ", "|\n  ", ">\n  ", '"', "'",
+    "\\u", "\\x01", "\\ud800", "\x00", "\x01", "\x7f", "\x85", "\u2028", "\u202e", "\u200b", "\ufeff", "\ufffe",
+    "2024-05-01", "2024-05-01T10:00:00+08:00", "Z", "1:2:3", "0x1F", ".inf", "~", "null", "yes", "=", "#",
+    "javascript:", "https://", "曲樟乡", "published", "初审",
+]
+texts = st.lists(st.one_of(st.text(max_size=12), st.sampled_from(PIECES)), max_size=40).map("".join)
+
+zones = st.sampled_from([None, UTC, timezone(timedelta(hours=8)), timezone(timedelta(hours=-5, minutes=-30))])
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=20),
+    st.sampled_from(PIECES),
+    st.sampled_from(["\ud800", "a\udfffb", "\x01", "\u202e村", "\u200b", "javascript:alert(1)", " JaVaScRiPt:x"]),
+    st.dates(),
+    st.datetimes(timezones=zones),
+)
+values = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(st.one_of(st.text(max_size=8), st.sampled_from(list(RIGHTS_FIELDS) + ["level", "by", "date"])),
+                        children, max_size=4),
+    ),
+    max_leaves=12,
+)
+front_data = st.dictionaries(st.one_of(st.sampled_from(list(FIELDS)), st.text(max_size=8)), values, max_size=8)
+
+
+def _assert_problems(problems: list[Problem]) -> None:
+    assert isinstance(problems, list)
+    for problem in problems:
+        assert isinstance(problem, Problem)
+        assert CHINESE.search(problem.message), problem
+        assert isinstance(problem.line, int) and problem.line >= 0
+        problem.as_text().encode("utf-8")  # printable and writable: no lone surrogates in messages
+        problem.as_dict()
+
+
+def _check_article(text: str | None = None, front: FrontMatter | None = None) -> None:
+    problems: list[Problem] = []
+    if front is None:
+        front, problems = parse("docs/dangjian/a.md", text)
+        _assert_problems(problems)
+        if front is None:
+            assert any(p.is_error for p in problems)
+            return
+    article, more = validate_article(
+        "docs/dangjian/a.md", "dangjian/a.md", front, SECTIONS[0], SECTIONS, lambda _path: False, "本站"
+    )
+    _assert_problems(more)
+    if article is None:
+        assert any(p.is_error for p in problems + more), "an article was dropped without an error"
+        return
+    for value in (article.title, article.slug, article.summary, article.editor, article.source, article.photographer,
+                  *article.authors, *article.tags, *article.villages,
+                  *(v for v in vars(article.rights).values() if v)):
+        assert isinstance(value, str) and text_problem(value) is None, value
+    for url in (article.rights.license_url, article.rights.original_url):
+        assert not url or url_problem(url, relative=False, mailto=False) is None
+    if article.date is not None:
+        assert article.date.tzinfo is None and 1970 <= article.date.year <= 2106
+
+
+@SETTINGS
+@given(texts, texts)
+def test_any_text_gives_problems_or_an_article(front_text, body):
+    _check_article("---\n" + front_text + "\n---\n" + body)
+    _check_article(front_text + body)
+
+
+@SETTINGS
+@given(front_data, texts)
+def test_any_yaml_values_for_the_fields_give_problems_or_an_article(data, body):
+    try:
+        dumped = yaml.safe_dump(data, allow_unicode=True)
+    except yaml.YAMLError:
+        dumped = None
+    if dumped is not None:
+        _check_article("---\n" + dumped + "---\n" + body)
+    # The validator on its own, with values YAML would not produce (datetime objects, surrogates).
+    _check_article(front=FrontMatter({str(k): v for k, v in data.items()}, {}, body, 3))
+
+
+@SETTINGS
+@given(st.one_of(texts, st.lists(values, max_size=4).map(lambda v: yaml.safe_dump(v, allow_unicode=True))))
+def test_any_villages_file_gives_problems_or_villages(text):
+    villages, problems = villages_from_text(text, "villages.yml")
+    _assert_problems(problems)
+    for village in villages:
+        for value in (village.name, village.description, *(h.title for h in village.honours), *(h.by for h in village.honours)):
+            assert text_problem(value) is None
+        assert village.name
+
+
+@SETTINGS
+@given(st.one_of(texts, st.dictionaries(st.sampled_from(["author", "holder", "watermark", "auther"]), values, max_size=3)
+                 .map(lambda v: yaml.safe_dump(v, allow_unicode=True))))
+def test_any_sidecar_gives_problems_or_clean_fields(text):
+    sidecar, problems = sidecar_from_text(text, "docs/a/photo.jpg.yml")
+    _assert_problems(problems)
+    assert set(sidecar) <= {"author", "holder", "watermark"}
+    for key in ("author", "holder"):
+        if key in sidecar:
+            assert isinstance(sidecar[key], str) and sidecar[key] and text_problem(sidecar[key]) is None
+    if "watermark" in sidecar:
+        assert isinstance(sidecar["watermark"], bool)
+
+
+@SETTINGS
+@given(st.one_of(texts, st.text()))
+def test_url_rule_never_raises_and_only_lets_safe_schemes_through(text):
+    reason = url_problem(text)
+    assert reason is None or CHINESE.search(reason)
+    if reason is None:
+        lowered = text.lower()
+        assert lowered.startswith(("http://", "https://", "mailto:")) or (":" not in lowered.split("/", 1)[0] and not text.startswith("//"))
