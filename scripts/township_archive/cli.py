@@ -294,36 +294,37 @@ def cmd_new(args, console: Console) -> int:
 
 
 def cmd_import(args, console: Console) -> int:
+    from rich.markup import escape
+
     from .authoring import importer
     from .content.slugs import pinyin_slug
 
     config, plugin, archive, _project = _project_archive(args)
     section = _section(plugin, args.section)
     source = args.file
-    if not source.is_file():
-        raise CliError(f"找不到要导入的文件 {source}。")
-    suffix = source.suffix.lower()
-    if suffix == ".docx":
-        # The slug is not known before the title is; images are referenced from a folder named after it.
-        probe = importer.from_docx(source, "__images__")
-        slug = _free_slug(pinyin_slug(probe.title), archive)
-        draft = importer.from_docx(source, slug)
-    elif suffix in (".txt", ".md", ".html", ".htm"):
-        raw = source.read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = raw.decode("gb18030")
-            except UnicodeDecodeError:
-                raise CliError(f"{source.name} 不是文本文件，或编码无法识别（请另存为 UTF-8）。") from None
-        draft = importer.from_html(text) if suffix in (".html", ".htm") else importer.from_text(text)
-        slug = _free_slug(pinyin_slug(draft.title), archive)
-    elif suffix == ".doc":
-        raise CliError("不支持旧的 .doc 格式：请用 Word 打开后“另存为 .docx”再导入。")
-    else:
-        raise CliError(f"不支持导入 {suffix or '无扩展名'} 文件：可以导入 .docx、.txt、.html。")
-    path = importer.write_draft(Path(config.docs_dir), section.id, draft, slug, _today(args).strftime("%Y-%m-%d %H:%M"))
+    try:
+        importer.check_source(source)  # missing, not a regular file, too large
+        suffix = source.suffix.lower()
+        if suffix == ".docx":
+            # The slug is not known before the title is; images are referenced from a folder named after it.
+            probe = importer.from_docx(source, "__images__")
+            slug = _free_slug(pinyin_slug(probe.title), archive)
+            draft = importer.from_docx(source, slug)
+        elif suffix in (".txt", ".md", ".html", ".htm"):
+            text = importer.decode_text(source, importer.read_source(source))
+            if suffix in (".html", ".htm"):
+                draft = importer.from_html(text)
+            else:
+                draft = importer.from_markdown(text) if suffix == ".md" else importer.from_text(text)
+            slug = _free_slug(pinyin_slug(draft.title), archive)
+        elif suffix == ".doc":
+            raise CliError("不支持旧的 .doc 格式：请用 Word 打开后“另存为 .docx”再导入。")
+        else:
+            raise CliError(f"不支持导入 {suffix or '无扩展名'} 文件：可以导入 .docx、.txt、.html。")
+        path = importer.write_draft(Path(config.docs_dir), section.id, draft, slug, _today(args).strftime("%Y-%m-%d %H:%M"))
+    except (CliError, AuthoringError) as error:
+        # The messages name the file: a name like "a[/]b.txt" must be shown, not read as Rich markup.
+        raise CliError(escape(str(error))) from None
     console.print(f"[green]已导入为草稿[/]：{path}")
     if draft.images:
         console.print(f"提取了 {len(draft.images)} 张图片到 {path.with_suffix('')}/")

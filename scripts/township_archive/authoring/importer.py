@@ -1,7 +1,18 @@
 """Turning Word documents and news articles pasted as text or HTML into draft articles.
 
-Word goes through mammoth (structure: headings, lists, tables, emphasis, images);
-any HTML is sanitised with nh3 before it is turned into Markdown with markdownify.
+Everything imported comes from outside and is treated as hostile until cleaned:
+
+- the file is read only when it is a regular file of a sane size, and a Word file
+  (a zip) only when its declared contents are of a sane size and count;
+- any HTML (Word goes through mammoth first) is sanitised with nh3 *before* it is
+  turned into Markdown: links keep only http, https, mailto and relative
+  addresses, images only the ones saved from the Word file itself;
+- text in the produced Markdown is escaped, so `<script>`, `[a](javascript:…)` or
+  `{: onclick=… }` written as text in a release stay visible text;
+- title, date, source, author and rights come from sanitised plain text (tags
+  stripped, entities decoded once, control characters removed, whitespace
+  collapsed) and are written with the YAML dumper.
+
 News text keeps its body; its title, date, author and source are recognised
 where written in the usual Chinese way, and the trailing copyright or contact
 block (版权声明, 联系电话, 法律顾问 …) moves into the draft's rights fields.
@@ -9,14 +20,21 @@ block (版权声明, 联系电话, 法律顾问 …) moves into the draft's righ
 
 from __future__ import annotations
 
+import html as html_module
+import io
+import os
 import re
+import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 import mammoth
+import markdown as markdown_module
 import nh3
-from markdownify import markdownify
+from markdownify import MarkdownConverter, chomp
+from selectolax.lexbor import LexborHTMLParser
 
 from ..content.schema import parse_date
 from .editing import AuthoringError
@@ -25,15 +43,39 @@ ALLOWED_TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "blockquote",
     "table", "thead", "tbody", "tr", "th", "td", "a", "img", "figure", "figcaption", "sup", "sub", "hr",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"colspan", "rowspan"}, "td": {"colspan", "rowspan"}}
+ALLOWED_ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt"}, "th": {"colspan", "rowspan"}, "td": {"colspan", "rowspan"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+# Removed together with everything inside them, not just their tags.
+DROPPED_WITH_CONTENT = {
+    "script", "style", "title", "template", "noscript", "iframe", "object", "embed", "textarea", "select",
+    "svg", "math", "xmp", "noembed", "noframes",
+}
+
+# Limits on what is read at all. A news release is kilobytes, a Word file with photos a few megabytes.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_DOCX_UNPACKED = 200 * 1024 * 1024
+MAX_DOCX_ENTRIES = 10_000
+# Deflate tops out near 1000:1 on runs of one byte; Word's XML and photos stay far below 100:1.
+MAX_DOCX_RATIO = 200
+_RATIO_APPLIES_FROM = 1024 * 1024  # tiny entries (empty parts) may have any ratio without harm
 
 _DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})[:：](\d{2}))?")
 _SOURCE = re.compile(r"来源[:：]\s*([^\s|｜　]+)")
-_AUTHOR = re.compile(r"(?:作者|记者|文)[:：]?\s*([\u4e00-\u9fff]{2,4}(?:[、，,\s][\u4e00-\u9fff]{2,4})*)")
+# "文" alone only before a colon or slash (文/陈某某): "正文 …" or "全文 …" in a sentence names no author.
+_AUTHOR = re.compile(r"(?:(?:作者|记者)[:：]?|文\s*[:：/／])\s*([\u4e00-\u9fff]{2,4}(?:[、，,\s][\u4e00-\u9fff]{2,4})*)")
+# A dateline is a short line; a long paragraph that starts with a date is body text.
+_DATELINE_MAX = 100
 _EDITOR = re.compile(r"(?:责任编辑|编辑)[:：]\s*([\u4e00-\u9fff]{2,4})")
 # Lines that begin the trailing block of rights and contacts news sites put under an article.
 _TRAILER = re.compile(r"^\s*[【\[]?\s*(版权声明|版权所有|免责声明|转载请|转载须|未经.{0,6}授权|联系电话|联系方式|法律顾问|本文来源|举报电话|投稿邮箱)")
 _HOLDER = re.compile(r"版权(?:归|属于)\s*([^\s，,。；;]+?)\s*(?:所有|拥有)|([^\s，,。；;]+?)\s*版权所有")
+
+# Invisible characters that have no place in an article: C0/C1 controls (but tab and newline), zero-width and
+# direction-overriding marks (they make text read differently from what it is), the byte-order mark.
+# Python-Markdown also keeps its placeholders between \x02 and \x03: text must never carry them.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_BLOCK_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "blockquote", "table", "figure", "hr"}
+_EMPTY_ALT_DOCX = "（请填写图片说明）"
 
 
 @dataclass
@@ -48,67 +90,326 @@ class Draft:
     images: dict[str, bytes] = field(default_factory=dict)  # file name -> bytes, go into the image folder
 
 
+# --- reading files ---------------------------------------------------------------------------------------------------
+
+
+def _size(count: int) -> str:
+    return f"{count / 1024 / 1024:.0f} MB"
+
+
+def check_source(path: Path) -> None:
+    """Refuse, before anything is read, a file that is missing, not a regular file or too large."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise AuthoringError(f"找不到要导入的文件 {path}。") from None
+    except OSError as error:
+        raise AuthoringError(f"无法读取要导入的文件 {path}：{error.strerror or type(error).__name__}。") from None
+    _check_stat(path, info)
+
+
+def _check_stat(path: Path, info: os.stat_result) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        raise AuthoringError(f"{path.name} 不是普通文件（是文件夹、设备或管道），不能导入。请选择 .docx、.txt 或 .html 文件。")
+    if info.st_size > MAX_FILE_BYTES:
+        raise AuthoringError(f"{path.name} 有 {_size(info.st_size)}，超过导入上限 {_size(MAX_FILE_BYTES)}，没有导入。"
+                             "新闻稿通常只有几 MB；如果 Word 文件里照片很多，请先压缩图片或分成几篇导入。")
+
+
+def read_source(path: Path) -> bytes:
+    """The bytes of a file to import: a regular file of at most MAX_FILE_BYTES, read no further than that."""
+    check_source(path)
+    try:
+        # O_NONBLOCK: a pipe put in the file's place after the check must not hang the import.
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(handle, "rb") as stream:
+            _check_stat(path, os.fstat(stream.fileno()))
+            data = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise AuthoringError(f"无法读取要导入的文件 {path}：{error.strerror or type(error).__name__}。") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise AuthoringError(f"{path.name} 超过导入上限 {_size(MAX_FILE_BYTES)}，没有导入。")
+    return data
+
+
+def decode_text(path: Path, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return raw.decode("gb18030")
+        except UnicodeDecodeError:
+            raise AuthoringError(f"{path.name} 不是文本文件，或编码无法识别（请另存为 UTF-8）。") from None
+
+
+def _damaged(name: str, reason: str) -> AuthoringError:
+    return AuthoringError(f"无法读取 Word 文件 {name}：文件已损坏或不是 .docx 格式（{reason}）。"
+                          "请用 Word 打开后“另存为 .docx”再导入；旧的 .doc 格式需要先转换。")
+
+
+def check_docx_archive(data: bytes, name: str) -> None:
+    """A .docx is a zip: refuse one that is not, or that would unpack to far more than any real document."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError) as error:
+        raise _damaged(name, f"不是有效的 zip 压缩包：{type(error).__name__}") from None
+    if len(entries) > MAX_DOCX_ENTRIES:
+        raise AuthoringError(f"Word 文件 {name} 里有 {len(entries)} 个部件，超过上限 {MAX_DOCX_ENTRIES}，"
+                             "不像正常的 Word 文件，没有导入。请用 Word 打开后“另存为 .docx”再试。")
+    total = sum(entry.file_size for entry in entries)
+    if total > MAX_DOCX_UNPACKED:
+        raise AuthoringError(f"Word 文件 {name} 解压后有 {_size(total)}，超过上限 {_size(MAX_DOCX_UNPACKED)}，"
+                             "可能是恶意构造的“压缩炸弹”，没有导入。")
+    for entry in entries:
+        if entry.file_size > _RATIO_APPLIES_FROM and entry.file_size > MAX_DOCX_RATIO * max(entry.compress_size, 1):
+            raise AuthoringError(f"Word 文件 {name} 中的部件“{clean_text(entry.filename)}”压缩比异常"
+                                 f"（{entry.compress_size} 字节解压成 {entry.file_size} 字节），"
+                                 "可能是恶意构造的“压缩炸弹”，没有导入。")
+
+
+# --- text and Markdown -----------------------------------------------------------------------------------------------
+
+
+def clean_text(text: str) -> str:
+    """One line of plain text for front matter: invisible characters removed, whitespace collapsed."""
+    return re.sub(r"\s+", " ", _INVISIBLE.sub("", text)).strip()
+
+
+def plain_text(fragment: str) -> str:
+    """The text of an HTML fragment: tags stripped (scripts and styles with their content), entities decoded once."""
+    if _too_deep(fragment):
+        raise AuthoringError("文件的标签嵌套层次过深，无法转换。请复制其中的文字另存为 .txt 再导入。")
+    spaced = re.sub(r"<br\b[^>]*>|</(?:p|li|td|th|tr|h[1-6]|div|blockquote|figcaption)\s*>", " ", fragment, flags=re.IGNORECASE)
+    stripped = nh3.clean(spaced, tags=set(), attributes={}, clean_content_tags=DROPPED_WITH_CONTENT)
+    return clean_text(html_module.unescape(stripped))
+
+
+_ESCAPE_INLINE = re.compile(r"([\\`*_\[\]{}])")
+# What makes a line more than text when it starts it: headings, quotes, list items, rules, admonitions.
+_ESCAPE_LINE_START = re.compile(r"^([ \t]*)([#>+\-!])", re.MULTILINE)
+_ESCAPE_ORDERED = re.compile(r"^([ \t]*\d+)\.", re.MULTILINE)
+_SETEXT_EQUALS = re.compile(r"^([ \t]*)=(=*[ \t]*)$", re.MULTILINE)
+
+
+def escape_markdown(text: str) -> str:
+    """Text that Markdown shows as written: no HTML, entities, links, emphasis, attribute lists or block syntax.
+
+    `<` and `&` become entities (a backslash does not escape them in Python-Markdown); the other characters
+    with a meaning get a backslash, those that only mean something at the start of a line only there.
+    """
+    text = _INVISIBLE.sub("", text)
+    text = _ESCAPE_INLINE.sub(r"\\\1", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    text = _ESCAPE_LINE_START.sub(r"\1\\\2", text)
+    text = _ESCAPE_ORDERED.sub(r"\1\\.", text)
+    return _SETEXT_EQUALS.sub(r"\1&#61;\2", text)
+
+
+def _markdown_url(url: str) -> str:
+    """A URL that cannot end the link early or carry Markdown after it: brackets, quotes, spaces percent-encoded."""
+    return quote(url, safe="/:?#@!$&+,;=%~-._")
+
+
+def _url_scheme(url: str) -> str:
+    try:
+        return urlsplit(url).scheme.lower()
+    except ValueError:
+        return "invalid"
+
+
+def _link_allowed(url: str) -> bool:
+    """http, https, mailto or relative; nothing a browser could read differently (controls, backslashes)."""
+    return bool(url) and not _INVISIBLE.search(url) and "\\" not in url and _url_scheme(url) in URL_SCHEMES | {""}
+
+
+def _local_image(src: str) -> bool:
+    """An image the draft can show: a relative path (Word's images are saved beside the article), not data: or remote."""
+    return _link_allowed(src) and _url_scheme(src) == "" and not src.startswith("//")
+
+
+class _Converter(MarkdownConverter):
+    """markdownify with text escaped for Python-Markdown and links and images written by our rules."""
+
+    def __init__(self, empty_alt: str = "", **options):
+        super().__init__(heading_style="ATX", bullets="-", strong_em_symbol="*", **options)
+        self.empty_alt = empty_alt
+
+    def escape(self, text, parent_tags):
+        text = escape_markdown(text or "")
+        if "td" in parent_tags or "th" in parent_tags:
+            text = text.replace("|", "\\|")  # a bar would end the table cell
+        return text
+
+    def convert_a(self, el, text, parent_tags):
+        prefix, suffix, text = chomp(text)
+        href = (el.get("href") or "").strip()
+        if not text or "_noformat" in parent_tags or not _link_allowed(href):
+            return prefix + text + suffix  # javascript:, data: … : the words stay, the link goes
+        return f"{prefix}[{text}]({_markdown_url(href)}){suffix}"
+
+    def convert_img(self, el, text, parent_tags):
+        alt = clean_text(el.get("alt") or "")
+        src = (el.get("src") or "").strip()
+        if not _local_image(src):
+            where = f"，原图地址：{src}" if _url_scheme(src) in ("http", "https") and _link_allowed(src) else ""
+            return escape_markdown(f"（原文图片未导入{'：' + alt if alt else ''}{where}）")
+        if "_inline" in parent_tags and el.parent.name not in self.options["keep_inline_images_in"]:
+            return escape_markdown(alt)
+        return f"![{escape_markdown(alt or self.empty_alt)}]({_markdown_url(src)})"
+
+
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^<>]*?(/?)>")
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
+# Real pages nest a few dozen levels. HTML parsers spend time in proportion to the depth on each tag,
+# so a file of nothing but "<div>" would keep them busy for hours: such a file is refused first.
+MAX_NESTING = 1000
+
+
+def _too_deep(html: str) -> bool:
+    depth = 0
+    for match in _TAG.finditer(html):
+        closing, name, self_closing = match.groups()
+        if closing:
+            depth = max(depth - 1, 0)
+        elif not self_closing and name.lower() not in _VOID:
+            depth += 1
+            if depth > MAX_NESTING:
+                return True
+    return False
+
+
 def sanitise(html: str) -> str:
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, link_rel="noopener")
+    if _too_deep(html):
+        raise AuthoringError("文件的标签嵌套层次过深，无法转换。请复制其中的文字另存为 .txt 再导入。")
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     clean_content_tags=DROPPED_WITH_CONTENT, link_rel=None)
 
 
-def html_to_markdown(html: str) -> str:
-    markdown = markdownify(sanitise(html), heading_style="ATX", bullets="-", strong_em_symbol="*")
-    return re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n"
+@dataclass
+class _Block:
+    text: str  # sanitised plain text: what the title, dateline and trailer rules read
+    markdown: str
+
+
+def _blocks(body, converter: _Converter) -> list[_Block]:
+    """The top-level blocks of sanitised HTML; runs of inline content and paragraphs are cut at each <br>."""
+    pieces: list[str] = []
+    run: list[str] = []
+
+    def close_run():
+        if run:
+            pieces.append("<p>" + "".join(run) + "</p>")
+            run.clear()
+
+    for node in body.iter(include_text=True):
+        if node.tag == "p":
+            close_run()
+            for child in node.iter(include_text=True):
+                close_run() if child.tag == "br" else run.append(child.html or "")
+            close_run()
+        elif node.tag in _BLOCK_TAGS:
+            close_run()
+            pieces.append(node.html or "")
+        elif node.tag == "br":
+            close_run()
+        else:
+            run.append(node.html or "")
+    close_run()
+    blocks = []
+    for piece in pieces:
+        markdown = re.sub(r"\n{3,}", "\n\n", converter.convert(piece)).strip()
+        if markdown:
+            blocks.append(_Block(plain_text(piece), markdown))
+    return blocks
+
+
+def _parse_sanitised(html: str, converter: _Converter) -> tuple[str, list[_Block]]:
+    """The first <h1>'s text (taken out of the body) and the blocks of the body, from sanitised HTML."""
+    try:
+        body = LexborHTMLParser(sanitise(html)).body
+        heading = body.css_first("h1") if body is not None else None
+        title = plain_text(heading.html or "") if heading is not None else ""
+        if heading is not None:
+            heading.decompose()
+        return title, (_blocks(body, converter) if body is not None else [])
+    except RecursionError:
+        raise AuthoringError("文件的标签嵌套层次过深，无法转换。请复制其中的文字另存为 .txt 再导入。") from None
+
+
+# --- the three kinds of file -----------------------------------------------------------------------------------------
 
 
 def from_docx(path: Path, image_folder: str) -> Draft:
+    data = read_source(path)
+    check_docx_archive(data, path.name)
     images: dict[str, bytes] = {}
 
     def keep_image(image):
+        try:
+            with image.open() as stream:
+                content = stream.read()
+        except Exception:  # noqa: BLE001 - a linked picture mammoth may not fetch, or a damaged one: a note instead
+            return {"alt": image.alt_text or ""}
         extension = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif"}.get(image.content_type, "png")
         name = f"image-{len(images) + 1}.{extension}"
-        with image.open() as stream:
-            images[name] = stream.read()
+        images[name] = content
         return {"src": f"{image_folder}/{name}", "alt": image.alt_text or ""}
 
     try:
-        with path.open("rb") as stream:
-            result = mammoth.convert_to_html(stream, convert_image=mammoth.images.img_element(keep_image))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise AuthoringError(f"无法读取 Word 文件 {path.name}：文件已损坏或不是 .docx 格式（{type(error).__name__}）。"
-                             "请用 Word 打开后“另存为 .docx”再导入；旧的 .doc 格式需要先转换。") from None
-    html = result.value
-    title_match = re.search(r"<h1>(.*?)</h1>", html, re.DOTALL)
-    title = re.sub(r"<[^>]+>", "", title_match.group(1)).strip() if title_match else ""
-    if title_match:
-        html = html.replace(title_match.group(0), "", 1)
-    body = html_to_markdown(html)
+        # A stream without a file name, and no external access: a linked image cannot make mammoth read local files.
+        result = mammoth.convert_to_html(io.BytesIO(data), convert_image=mammoth.images.img_element(keep_image),
+                                         external_file_access=False)
+    except Exception as error:  # noqa: BLE001 - whatever a hostile file does to the parser, staff see a damaged file
+        raise _damaged(path.name, type(error).__name__) from None
+    title, blocks = _parse_sanitised(result.value, _Converter(empty_alt=_EMPTY_ALT_DOCX))
     if not title:
-        first = next((line for line in body.splitlines() if line.strip()), "")
-        title = re.sub(r"^[#*\s]+|[*\s]+$", "", first)[:60] or path.stem
-    # Alt text missing in Word: give the check something to point at rather than an empty alt.
-    body = re.sub(r"!\[\]\(", "![（请填写图片说明）](", body)
+        first = next((block.text for block in blocks if block.text), "")
+        title = first[:60] or clean_text(path.stem)
+    body = "\n\n".join(block.markdown for block in blocks) + "\n"
     return Draft(title=title, body=body, images=images)
 
 
 def from_html(html: str) -> Draft:
-    clean = sanitise(html)
-    title_match = re.search(r"<h1[^>]*>(.*?)</h1>", clean, re.DOTALL) or re.search(r"<title[^>]*>(.*?)</title>", html, re.DOTALL)
-    title = re.sub(r"<[^>]+>", "", title_match.group(1)).strip() if title_match else ""
-    if title_match and title_match.group(0) in clean:
-        clean = clean.replace(title_match.group(0), "", 1)
-    return from_text(html_to_markdown(clean), title=title, plain=False)
+    title, blocks = _parse_sanitised(html, _Converter())
+    if not title and (match := re.search(r"<title\b[^>]*>(.*?)</title\s*>", html, re.DOTALL | re.IGNORECASE)):
+        title = plain_text(match.group(1))
+    return _news(blocks, title)
 
 
-def from_text(text: str, title: str = "", plain: bool = True) -> Draft:
-    """`plain`: one paragraph a line, as text copied from a web page or WeChat arrives."""
-    lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    if not title and lines:
-        title = lines.pop(0).strip().lstrip("#").strip()
-    draft = Draft(title=title, body="")
+def from_markdown(text: str) -> Draft:
+    """A Markdown file: rendered, then treated as any HTML (sanitised, then converted back)."""
+    try:
+        html = markdown_module.markdown(_INVISIBLE.sub("", text), extensions=["tables"])
+    except RecursionError:
+        raise AuthoringError("Markdown 文件的列表或引用嵌套层次过深，无法转换。") from None
+    return from_html(html)
 
-    # The dateline block: the first few lines that carry date, source, author or editor.
+
+def from_text(text: str, title: str = "") -> Draft:
+    """Plain text, one paragraph a line, as text copied from a web page or WeChat arrives; it stays text."""
+    blocks = []
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = _INVISIBLE.sub("", line).strip().lstrip("\u3000").strip()
+        if line:
+            blocks.append(_Block(clean_text(line), escape_markdown(line)))
+    if not title and blocks:
+        title = blocks.pop(0).text.lstrip("#").strip()
+    return _news(blocks, title)
+
+
+def _news(blocks: list[_Block], title: str) -> Draft:
+    """Title, dateline, body and trailer of a news release, from its blocks."""
+    if not title and blocks:
+        title = blocks.pop(0).text
+    draft = Draft(title=clean_text(title), body="")
+
+    # The dateline block: the first few blocks that carry date, source, author or editor.
     body_start = 0
-    for index, line in enumerate(lines[:6]):
-        found = False
+    for index, block in enumerate(blocks[:6]):
+        line, found = block.text, False
+        if len(line) > _DATELINE_MAX:
+            break
         if (match := _DATE.search(line)) and not draft.date:
             year, month, day, hour, minute = match.groups()
             stamp = f"{int(year):04d}-{int(month):02d}-{int(day):02d}" + (f" {int(hour):02d}:{minute}" if hour else "")
@@ -119,18 +420,18 @@ def from_text(text: str, title: str = "", plain: bool = True) -> Draft:
         if (match := _EDITOR.search(line)) and not draft.editor:
             draft.editor, found = match.group(1), True
         if (match := _AUTHOR.search(_EDITOR.sub("", line))) and not draft.authors:
-            draft.authors, found = re.split(r"[、，,\s]+", match.group(1)), True
+            draft.authors, found = [name for name in re.split(r"[、，,\s]+", match.group(1)) if name], True
         if found:
             body_start = index + 1
-        elif line.strip():
+        else:
             break
-    lines = lines[body_start:]
+    blocks = blocks[body_start:]
 
-    # The trailer: from the first rights/contact line to the end.
-    trailer_at = next((i for i, line in enumerate(lines) if _TRAILER.match(line)), None)
+    # The trailer: from the first rights/contact block to the end.
+    trailer_at = next((i for i, block in enumerate(blocks) if _TRAILER.match(block.text)), None)
     if trailer_at is not None:
-        trailer = " ".join(line.strip() for line in lines[trailer_at:] if line.strip())
-        lines = lines[:trailer_at]
+        trailer = " ".join(block.text for block in blocks[trailer_at:] if block.text)
+        blocks = blocks[:trailer_at]
         draft.rights["notice"] = trailer
         if holder := _HOLDER.search(trailer):
             draft.rights["holder"] = (holder.group(1) or holder.group(2)).strip("【】[]：:")
@@ -138,11 +439,7 @@ def from_text(text: str, title: str = "", plain: bool = True) -> Draft:
         draft.rights.setdefault("original_source", draft.source)
         if draft.title:
             draft.rights.setdefault("original_title", draft.title)
-    if plain:
-        lines = [line.strip().lstrip("\u3000") for line in lines if line.strip()]
-        draft.body = "\n\n".join(lines) + "\n"
-    else:
-        draft.body = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+    draft.body = "\n\n".join(block.markdown for block in blocks) + "\n"
     if not draft.title:
         raise AuthoringError("没有找到标题：文件第一行应当是文章标题。")
     return draft
