@@ -229,17 +229,20 @@ def cmd_offline(args, console: Console) -> int:
 
 
 def cmd_verify(args, console: Console) -> int:
+    from rich.markup import escape
+
     from .bundle import package as bundle
 
+    # Paths and entry names come from outside: printed as text, never read as Rich markup.
     if not args.path.exists():
-        raise CliError(f"找不到 {args.path}。")
+        raise CliError(escape(f"找不到 {args.path}。"))
     findings = bundle.verify(args.path)
     for finding in findings:
-        console.print(f"[bold red]✗[/] {finding.message}")
+        console.print(f"[bold red]✗[/] {escape(finding.message)}")
     if findings:
         console.print(f"[bold red]校验未通过[/]：发现 {len(findings)} 处问题，离线版不完整或被改动过，请重新复制。")
         return 1
-    console.print(f"[green]校验通过[/]：{args.path} 中的文件完整无误。")
+    console.print(f"[green]校验通过[/]：{escape(str(args.path))} 中的文件完整无误。")
     return 0
 
 
