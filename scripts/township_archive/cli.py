@@ -26,6 +26,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from . import problems as problem_report
 from .authoring.editing import AuthoringError
@@ -96,11 +97,13 @@ def check_project(config_file: Path, today: datetime | None = None):
 
 
 def _print_problems(console: Console, problems: list[Problem]) -> None:
+    # Paths and messages quote content: printed as text, never read as Rich markup.
     for problem in problems:
         style = "bold red" if problem.severity is Severity.ERROR else "yellow"
-        console.print(f"[bold]{problem.location()}[/]: [{style}]{problem.severity.label}[/] [dim]\\[{problem.code}][/] {problem.message}", soft_wrap=True)
+        console.print(Text.assemble((problem.location(), "bold"), ": ", (problem.severity.label, style), " ",
+                                    (f"[{problem.code}]", "dim"), " ", problem.message), soft_wrap=True)
         if problem.hint:
-            console.print(f"    [cyan]提示：[/]{problem.hint}", soft_wrap=True)
+            console.print(Text.assemble("    ", ("提示：", "cyan"), problem.hint), soft_wrap=True)
 
 
 def cmd_check(args, console: Console) -> int:
@@ -163,15 +166,14 @@ def cmd_build(args, console: Console) -> int:
 
 def _write_nginx(config_file: Path, out: Path, console: Console) -> None:
     """The snippets from the project (its policy) and its content model (the aliases), never from built pages."""
-    from rich.markup import escape
 
     from .serving import UnsafeRedirect, archive_redirects, write_nginx_snippets
 
-    _config, _plugin, archive, _project = _load_content(config_file)[:4]
+    _config, plugin, archive, _project = _load_content(config_file)[:4]
     try:
-        written = write_nginx_snippets(out, archive_redirects(archive))
+        written = write_nginx_snippets(out, archive_redirects(archive), plugin.config.embeds)
     except UnsafeRedirect as error:
-        raise CliError(escape(str(error))) from None
+        raise CliError(str(error)) from None
     console.print(f"nginx 配置片段（安全策略、旧网址跳转）：{', '.join(str(p) for p in written)}", highlight=False)
 
 
@@ -188,6 +190,7 @@ def cmd_offline(args, console: Console) -> int:
     """Build the offline variant and pack it as dist/<name>-offline-<date>.zip plus the folder."""
     from .bundle import package as bundle
     from .content.slugs import pinyin_slug
+    from .serving import make_world_readable
 
     config, plugin, archive, project = _project_archive(args)
     newest = archive.published[0].date if archive.published else None
@@ -210,6 +213,7 @@ def cmd_offline(args, console: Console) -> int:
         bundle.write_guide(staging, config.site_name, newest.strftime("%Y年%m月%d日") if newest else "", args.kiosk,
                            f"township-archive verify {root_name}.zip")
         bundle.write_manifest(staging)
+        make_world_readable(staging)  # mkdtemp made it 0700; a kiosk account or a copy to a USB stick must read it all
         shutil.rmtree(folder, ignore_errors=True)
         os.replace(staging, folder)
         bundle.write_zip(folder, zip_path, root_name)
@@ -235,7 +239,7 @@ def cmd_verify(args, console: Console) -> int:
 
     # Paths and entry names come from outside: printed as text, never read as Rich markup.
     if not args.path.exists():
-        raise CliError(escape(f"找不到 {args.path}。"))
+        raise CliError(f"找不到 {args.path}。")
     findings = bundle.verify(args.path)
     for finding in findings:
         console.print(f"[bold red]✗[/] {escape(finding.message)}")
@@ -297,7 +301,6 @@ def cmd_new(args, console: Console) -> int:
 
 
 def cmd_import(args, console: Console) -> int:
-    from rich.markup import escape
 
     from .authoring import importer
     from .content.slugs import pinyin_slug
@@ -327,7 +330,7 @@ def cmd_import(args, console: Console) -> int:
         path = importer.write_draft(Path(config.docs_dir), section.id, draft, slug, _today(args).strftime("%Y-%m-%d %H:%M"))
     except (CliError, AuthoringError) as error:
         # The messages name the file: a name like "a[/]b.txt" must be shown, not read as Rich markup.
-        raise CliError(escape(str(error))) from None
+        raise CliError(str(error)) from None
     console.print(f"[green]已导入为草稿[/]：{path}")
     if draft.images:
         console.print(f"提取了 {len(draft.images)} 张图片到 {path.with_suffix('')}/")
@@ -499,7 +502,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args, console)
     except (CliError, AuthoringError) as error:
-        console.print(f"[bold red]错误[/]：{error}", highlight=False)
+        # Error messages quote paths and content: printed as text, never read as Rich markup.
+        console.print(Text.assemble(("错误", "bold red"), "：", str(error)))
         return 2
     except KeyboardInterrupt:
         console.print("已中断。", highlight=False)

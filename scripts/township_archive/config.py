@@ -22,6 +22,7 @@ from .media.library import MediaSettings
 from .media.model import MediaSpec
 from .rights.notice import SiteRights
 from .safe_url import url_problem
+from .serving import embed_origin
 
 PLUGIN_NAME = "township-archive"
 
@@ -190,6 +191,17 @@ class Choice(_Required):
         if value not in self.choices:
             raise c.ValidationError(f"只能是 {'、'.join(self.choices)} 之一，写成了 {shown(value)}。")
         return value  # type: ignore[return-value]
+
+
+class Origin(Text):
+    """A host whose player articles may embed, as https://host[:port] (see `serving.embed_origin`)."""
+
+    def run_validation(self, value: object) -> str:
+        text = super().run_validation(value).lower()
+        try:
+            return embed_origin(text)
+        except ValueError as error:
+            raise c.ValidationError(str(error)) from None
 
 
 class UtcOffset(Text):
@@ -428,6 +440,12 @@ class ArchiveConfig(_StrictConfig):
 
     # Wrongly written official terms and their correct forms, flagged by `check`.
     terms = Terms()
+
+    # Body HTML policy: hosts whose video players articles may embed with <iframe>, as https://host
+    # origins (they are added to the CSP's frame-src too). None by default: embeds are removed.
+    embeds = Items(Origin(), default=[], unique=True)
+    # Script, HTML and SVG files placed under docs/ run in readers' browsers: left out unless true.
+    allow_active_files = Flag(default=False)
 
     # The page that explains rights and reprinting (rendered with overrides/rights.html).
     rights_page = Text(default="about.md")

@@ -37,6 +37,7 @@ from .rights.publishing import Publishing
 from .safety.body import BodyPolicy, clean_body, removal_problems
 from .safety.files import active_file_problems
 from .search.publish import SearchCollector
+from .serving import archive_redirects, content_security_policy
 from .site_checks import search_plugin, theme_problems
 from .villages import Village, load_villages
 
@@ -58,6 +59,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.plan = ListingPlan()
         self.listing_by_src: dict[str, ListingPage] = {}
         self.article_by_src: dict[str, Article] = {}
+        self.article_by_url: dict[str, Article] = {}
+        self.env = None
         self.library = MediaLibrary()
         self.figures = FigureContext()
         self.serving = False
@@ -93,7 +96,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             "站点配置",
         )
         self.figures = FigureContext(lightbox=self.config.media.lightbox)
-        self.body_policy = BodyPolicy(tuple(self.config.get("embeds") or ()))
+        self.body_policy = BodyPolicy(tuple(self.config.embeds))
         if self.config.media.enabled:
             config.markdown_extensions.append(FigureExtension(self.figures))
         config.markdown_extensions.append(ExternalLinkExtension(urlsplit(config.site_url or "").hostname))
@@ -124,6 +127,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.plan = plan_listings(self.archive, self.config.page_size, [v.name for v in self.villages])
         self.listing_by_src = self.plan.by_src_uri()
         self.article_by_src = {a.source_path: a for a in self.archive.articles}
+        self.article_by_url = {a.url: a for a in self.archive.published}
         publisher = Publisher(
             config.site_name, self.config.sponsor, config.site_url or "/", utc_offset=self.config.utc_offset
         )
@@ -150,7 +154,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         for file in files:
             if drafts and file.src_uri.startswith(tuple(drafts)) or file.src_uri in self.archive.unpublished_pages:
                 file.inclusion = InclusionLevel.DRAFT
-        if not self.config.get("allow_active_files"):
+        if not self.config.allow_active_files:
             for problem in active_file_problems(self.archive.active_files, self.docs_shown):
                 log.warning(problem.as_text())
             for path in self.archive.active_files:
@@ -168,7 +172,6 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 files.get_file_from_path(listing.src_uri).inclusion = InclusionLevel.NOT_IN_NAV
         for path, content in self.publishing.generated_files(self.archive, self.config.feed_items).items():
             files.append(File.generated(config, path, content=content))
-        self._register_redirects(config)
         config.nav = templating.navigation(self.archive, files)
         return files
 
@@ -221,9 +224,11 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             return None
         rights_page = files.get_file_from_path(self.config.rights_page)
         site = templating.SiteView.build(
-            self.config, self.archive, self.plan, self.library, rights_page.url if rights_page else "", self.villages
+            self.config, self.archive, self.plan, self.library, rights_page.url if rights_page else "", self.villages,
+            csp_meta=content_security_policy(self.config.embeds, meta=True),
         )
         templating.install(env, site)
+        self.env = env
         return env
 
     # After Material's search plugin, which rewrites page.content as a plain string: the templates
@@ -262,17 +267,31 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         if self.config.enabled and self.config.offline.enabled:
             trim_offline_site(Path(config.site_dir))
 
-    on_post_build = CombinedEvent(_publish_search, _trim_offline)
+    @event_priority(-60)
+    def _redirects(self, *, config: MkDocsConfig) -> None:
+        if self.config.enabled and self.archive is not None:
+            self._write_redirect_pages(config)
 
-    def _register_redirects(self, config: MkDocsConfig) -> None:
-        """Old slugs keep working: mkdocs-redirects writes the redirect pages from our `aliases`."""
-        aliases = {url + "index.md": a.source_path for a in self.archive.published for url in a.alias_urls}
-        if not aliases:
-            return
-        redirects = config.plugins.get("redirects")
-        if redirects is None:
-            raise PluginError("有文章写了旧网址名（aliases），但 mkdocs.yml 没有启用 redirects 插件，旧网址将无法跳转。")
-        redirects.config["redirect_maps"] = {**redirects.config.get("redirect_maps", {}), **aliases}
+    on_post_build = CombinedEvent(_publish_search, _redirects, _trim_offline)
+
+    def _write_redirect_pages(self, config: MkDocsConfig) -> None:
+        """Old slugs keep working without a server: a page at each old address that sends the reader on.
+        The addresses come from the content model (validated aliases), the same list nginx's 301s use."""
+        site = Path(config.site_dir)
+        template = self.env.get_template("redirect.html")
+        for old, new in archive_redirects(self.archive):
+            page = site / old.strip("/") / "index.html"
+            if page.exists():
+                continue  # never over a page the build wrote; the loader refuses such aliases anyway
+            target = get_relative_url(new.strip("/") + "/", old.strip("/") + "/")
+            if not config.use_directory_urls:
+                target += "index.html"
+            article = self.article_by_url[new.lstrip("/")]
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text(
+                template.render(title=article.title, target=target, canonical=self.publishing.publisher.absolute(article.url)),
+                encoding="utf-8",
+            )
 
     def _publish_variants(self, files: Files, config: MkDocsConfig) -> None:
         """Originals never reach the site (they carry GPS and serials); their variants do."""

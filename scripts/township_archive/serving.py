@@ -38,7 +38,8 @@ _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _ORIGIN = re.compile(rf"https://{_LABEL}(?:\.{_LABEL})*(?::(?P<port>[0-9]{{1,5}}))?")
 
 
-def _origin(value: str) -> str:
+def embed_origin(value: str) -> str:
+    """`value` if it is exactly https://host[:port] (an origin a page may frame), else ValueError in Chinese."""
     match = _ORIGIN.fullmatch(value) if isinstance(value, str) else None
     if match is None or (match["port"] and not 0 < int(match["port"]) < 65536):
         raise ValueError(f"嵌入来源 {value!r} 不合格：只能写 https://域名 或 https://域名:端口，不带路径。")
@@ -53,7 +54,7 @@ def content_security_policy(embed_origins: Sequence[str] = (), *, meta: bool = F
     """
     if isinstance(embed_origins, str):
         raise TypeError("embed_origins is a sequence of origins, not one string")
-    origins = list(dict.fromkeys(_origin(origin) for origin in embed_origins))
+    origins = list(dict.fromkeys(embed_origin(origin) for origin in embed_origins))
     directives = [
         "default-src 'self'",
         "script-src 'self'",

@@ -83,7 +83,7 @@ class SiteView:
     @classmethod
     def build(
         cls, identity, archive: Archive, plan: ListingPlan, library: MediaLibrary, rights_url: str = "",
-        villages: list[Village] | tuple[Village, ...] = (),
+        villages: list[Village] | tuple[Village, ...] = (), csp_meta: str = "",
     ) -> SiteView:
         published = archive.published
         by_tag = archive.by_tag()
@@ -118,6 +118,7 @@ class SiteView:
             total=len(published),
             lastmods=_lastmods(archive, plan),
             rights_url=rights_url,
+            csp_meta=csp_meta,
         )
 
     def lastmod(self, src_uri: str) -> str:
