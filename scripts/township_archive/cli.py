@@ -206,7 +206,9 @@ def cmd_offline(args, console: Console) -> int:
     dist.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".offline-build-", dir=dist))
     try:
-        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(args.config), "--site-dir", str(staging)]
+        command = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(args.config), "--site-dir", str(staging)]
+        if args.strict:
+            command.append("--strict")
         if subprocess.run(command, cwd=project, env=env, check=False).returncode != 0:
             console.print("[bold red]离线版构建失败[/]：请按上面的提示修改。dist/ 中原有的离线版保持不变。")
             return 1
@@ -480,6 +482,7 @@ def build_parser() -> argparse.ArgumentParser:
     offline = commands.add_parser("offline", help="构建离线版（展示终端、U 盘），打包为 dist/ 下的 zip")
     offline.add_argument("--kiosk", action="store_true", help="展示终端模式：大字、触屏按钮、无人操作时回到首页")
     offline.add_argument("--dist", default="dist", help="输出文件夹（默认 dist）")
+    offline.add_argument("--no-strict", dest="strict", action="store_false", help="有警告也继续构建")
     offline.set_defaults(run=cmd_offline)
 
     nginx = commands.add_parser("nginx", help="为已构建的网站生成 nginx 配置片段（安全策略、旧网址跳转）")
