@@ -17,7 +17,6 @@ from browser import browser_page, search
 from conftest import BIN, BUNDLE_GLOB, Project, copy_project, run
 from images import phone_photo
 from nginx import check_config, nginx_serving, write_config
-
 from township_archive.serving import REDIRECT_LINE, content_security_policy
 
 
@@ -225,20 +224,19 @@ def test_no_injected_script_runs_behind_nginx(hostile_site: Path, tmp_path: Path
 
 
 def test_legitimate_odd_titles_render_exactly_as_written(hostile_site: Path, tmp_path: Path):
-    with nginx_serving(hostile_site, tmp_path) as base:
-        with browser_page(allowed_prefixes=(base,)) as (page, _watch):
-            page.goto(base + "dangjian/qi-guai-biao-ti/")
-            assert page.locator("article h1").inner_text() == ODD_TITLE
-            assert page.locator('meta[property="og:title"]').get_attribute("content") == ODD_TITLE
-            assert page.title().startswith(ODD_TITLE)
-            assert page.locator('meta[name="description"]').get_attribute("content") == "摘要里也有 " + ODD_TITLE
-            assert "正文。" in page.locator("article").inner_text()  # the body after the title is still there
-            page.goto(base + "dangjian/")
-            assert page.get_by_role("link", name=ODD_TITLE, exact=True).count() == 1
-            page.goto(base + "dangjian/e-yi-wen-zhang/")
-            heading = page.locator("article h2").first.inner_text().rstrip("#").strip()
-            assert heading == "小标题 加粗 & 符号 {{ 7*7 }}"
-            assert "<script>alert('title')</script>" in page.locator("article h1").inner_text()
+    with nginx_serving(hostile_site, tmp_path) as base, browser_page(allowed_prefixes=(base,)) as (page, _watch):
+        page.goto(base + "dangjian/qi-guai-biao-ti/")
+        assert page.locator("article h1").inner_text() == ODD_TITLE
+        assert page.locator('meta[property="og:title"]').get_attribute("content") == ODD_TITLE
+        assert page.title().startswith(ODD_TITLE)
+        assert page.locator('meta[name="description"]').get_attribute("content") == "摘要里也有 " + ODD_TITLE
+        assert "正文。" in page.locator("article").inner_text()  # the body after the title is still there
+        page.goto(base + "dangjian/")
+        assert page.get_by_role("link", name=ODD_TITLE, exact=True).count() == 1
+        page.goto(base + "dangjian/e-yi-wen-zhang/")
+        heading = page.locator("article h2").first.inner_text().rstrip("#").strip()
+        assert heading == "小标题 加粗 & 符号 {{ 7*7 }}"
+        assert "<script>alert('title')</script>" in page.locator("article h1").inner_text()
 
 
 def test_nothing_from_outside_docs_is_published(hostile, hostile_site: Path, hostile_bundle: Path):
