@@ -77,6 +77,7 @@ def check_project(config_file: Path, today: datetime | None = None):
     from .config import media_settings_of
     from .media.library import build_library
     from .progress import terminal_progress
+    from .safety.files import active_file_problems
     from .site_checks import theme_problems
 
     config, plugin, archive, project, content_problems = _load_content(config_file)
@@ -91,9 +92,36 @@ def check_project(config_file: Path, today: datetime | None = None):
             progress=terminal_progress("检查图片", sys.stderr),
         )
         problems += media_problems
+    problems += _body_problems(config, plugin, archive, project)
+    if not plugin.config.allow_active_files:
+        problems += active_file_problems(archive.active_files, _shown(Path(config.docs_dir), project))
     if today is not None:
         problems += lint_archive(archive, Path(config.docs_dir), project, dict(plugin.config.terms), today)
     return sorted(problems), archive, config, plugin
+
+
+def _shown(path: Path, project: Path) -> str:
+    try:
+        return path.resolve().relative_to(project.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _body_problems(config, plugin, archive, project: Path) -> list[Problem]:
+    """What the body HTML policy would remove from each article, drafts included, at its source line:
+    the body rendered with the site's Markdown extensions, as the build renders it."""
+    import markdown
+
+    from .safety.body import BodyPolicy, clean_body, removal_problems
+
+    renderer = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+    policy = BodyPolicy(tuple(plugin.config.embeds))
+    docs = _shown(Path(config.docs_dir), project)
+    problems: list[Problem] = []
+    for article in archive.articles:
+        _cleaned, removed = clean_body(renderer.reset().convert(article.body), policy)
+        problems += removal_problems(f"{docs}/{article.source_path}", article.body, removed, article.body_line)
+    return problems
 
 
 def _print_problems(console: Console, problems: list[Problem]) -> None:
