@@ -39,11 +39,20 @@ $(DEV_INSTALLED): $(INSTALLED) requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	touch $@
 
-# Re-pin the runtime dependencies from scripts/pyproject.toml in a scratch environment.
+# Re-pin with hashes (pip installs the locks in hash-checking mode). Sources: scripts/pyproject.toml
+# + requirements.in -> requirements.lock; requirements-dev.in (the whole runtime lock + test and lint
+# tools) -> requirements-dev.lock, a complete set. pip-tools' pip-compile runs from a scratch venv and
+# records the hashes of every file PyPI has for each version. It keeps the versions already locked and
+# only pins what is new or no longer fits; `make lock UPGRADE=1` moves everything to the newest versions.
+PIP_TOOLS := pip-tools==7.6.2
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" .lock-venv/bin/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --no-emit-trusted-host \
+	$(if $(UPGRADE),--upgrade)
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/pip install --quiet ./scripts
-	{ echo "# Runtime dependencies, pinned. Regenerate: make lock"; .lock-venv/bin/pip freeze | grep -v '^township-archive'; } > requirements.lock
+	.lock-venv/bin/pip install --quiet --disable-pip-version-check $(PIP_TOOLS)
+	$(PIP_COMPILE) --output-file requirements.lock scripts/pyproject.toml requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.lock requirements-dev.in
 	rm -rf .lock-venv
 
 clean:
