@@ -45,7 +45,7 @@ def render(text: str) -> str:
 
 ARTICLE_MARKUP = """
 <h2 id="a">标题</h2><p>正文<strong>加粗</strong><em>强调</em><a href="../other/">站内</a><a href="https://example.org/" class="ta-external" rel="noopener">站外</a><a href="mailto:a@b.cn">邮件</a><sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup></p>
-<figure class="ta-figure"><a class="glightbox" href="p.jpg" data-type="image" data-gallery="page" data-title="说明" data-description="图片：某人"><picture><source type="image/avif" srcset="p.480.avif 480w" sizes="100vw"><img src="p.960.jpg" srcset="p.480.jpg 480w" sizes="100vw" alt="说明" width="960" height="640" class="off-glb" loading="lazy" decoding="async"></picture></a><figcaption>说明<span class="ta-credit">图片：某人</span></figcaption></figure>
+<figure class="ta-figure"><a class="glightbox" href="p.jpg"><picture><source type="image/avif" srcset="p.480.avif 480w" sizes="100vw"><img src="p.960.jpg" srcset="p.480.jpg 480w" sizes="100vw" alt="说明" width="960" height="640" class="off-glb" loading="lazy" decoding="async"></picture></a><figcaption>说明<span class="ta-credit">图片：某人</span></figcaption></figure>
 <table><thead><tr><th align="center">节庆</th></tr></thead><tbody><tr><td align="left">春节</td></tr></tbody></table>
 <details open><summary>更多</summary><p>内容</p></details>
 <p><ruby>曲<rt>qū</rt></ruby><time datetime="2024-01-01">2024年</time></p>
@@ -283,3 +283,60 @@ def test_check_reports_what_the_policy_would_remove_from_a_draft(tmp_path: Path)
     lines = {p.message.split("：")[0]: (p.path, p.line) for p in problems}
     assert lines == {"发布时删除了 <script> 元素": ("docs/dangjian/cao-gao.md", 7),
                      "发布时删除了 <b> 的 onclick 属性": ("docs/dangjian/cao-gao.md", 9)}
+
+
+@pytest.mark.parametrize(
+    "relative, reserved",
+    [
+        ("assets/stylesheets/archive.css", True),
+        ("search/abc/t/0.js", True),
+        ("robots.txt", True),
+        ("feed.xml", True),
+        ("dangjian/feed.json", True),
+        ("dangjian/a-slug/cite.bib", True),
+        ("dangjian.md", True),
+        ("tags.md", True),
+        ("villages/index.md", False),  # the introduction of the village index: wanted
+        ("dangjian/index.md", False),
+        ("dangjian/photos/feed.xml", False),
+        ("about.md", False),
+        ("assets.jpg", False),
+    ],
+)
+def test_files_where_the_build_writes_its_own_are_refused(tmp_path: Path, relative: str, reserved: bool):
+    docs = _docs(tmp_path)
+    (docs / "dangjian" / "a.md").write_text(ARTICLE.format(slug="a-slug", aliases="[]"), encoding="utf-8")
+    target = docs / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("# 页面\n" if relative.endswith(".md") else "x", encoding="utf-8")
+    _archive, problems = load_archive(docs, SECTIONS, "曲樟乡人民政府", tmp_path)
+    found = [p for p in problems if p.code == "reserved-place"]
+    assert [p.path for p in found] == ([f"docs/{relative}"] if reserved else []), [p.as_text() for p in problems]
+
+
+@pytest.mark.parametrize(
+    "front, fine",
+    [
+        ("title: 关于\ntemplate: rights.html", True),
+        ("hide: [navigation, toc]", True),
+        ("template: ../../../../etc/passwd", False),
+        ("template: partials/archive/cite.html", False),
+        ("hide: 5", False),
+        ("title: [1, 2]", False),
+        ("icon: nope/nope", False),
+    ],
+)
+def test_page_front_matter_is_checked(tmp_path: Path, front: str, fine: bool):
+    docs = _docs(tmp_path)
+    (docs / "about.md").write_text(f"---\n{front}\n---\n内容\n", encoding="utf-8")
+    _archive, problems = load_archive(docs, SECTIONS, "曲樟乡人民政府", tmp_path)
+    bad = [p for p in problems if p.code == "bad-page-field"]
+    assert (not bad) == fine, [p.as_text() for p in problems]
+    assert all(p.path == "docs/about.md" and p.line == 2 for p in bad)
+
+
+def test_a_summary_keeps_prose_with_angle_brackets_and_ends_a_comment_at_its_own_end():
+    from township_archive.content.schema import plain_text
+
+    assert plain_text("注释符号是 <!-- 和 ‹简报>。\n\n第二段。") == "注释符号是 <! 和 ‹简报>。 第二段。"
+    assert plain_text("甲 <!-- 内部备注 --> 乙 <b>丙</b> <img src=x onerror=alert(1)>丁") == "甲 乙 丙 丁"

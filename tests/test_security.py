@@ -134,7 +134,10 @@ def hostile(tmp_path_factory, sample_project: Project) -> tuple[Project, str]:
     (project.root / "secret.txt").write_text(f"SECRET-{secret}", encoding="utf-8")
     project.write("dangjian/e-yi-wen-zhang.md", HOSTILE_ARTICLE)
     project.write("dangjian/qi-guai-biao-ti.md", ODD_ARTICLE)
+    project.write("shuoming.md", "# 说明 A & B 与 R&D\n\n## 第二节 <C> & “引号”\n\n内容。\n")  # titles from headings
     phone_photo(project.docs / "dangjian/e-yi-wen-zhang/photo.jpg", 1200, 900)
+    for name in ("gps.jfif", "gps.jpe", "GPS.JPG"):  # originals under other JPEG names, not used by any article
+        phone_photo(project.docs / "dangjian/e-yi-wen-zhang" / name, 640, 480)
     project.write("dangjian/e-yi-wen-zhang/photo.jpg.yml",
                   f"author: {yaml_text(payload('sidecar-author'))}\nholder: {yaml_text(payload('sidecar-holder'))}\n")
     villages = project.root / "villages.yml"
@@ -236,13 +239,23 @@ def test_legitimate_odd_titles_render_exactly_as_written(hostile_site: Path, tmp
         page.goto(base + "dangjian/e-yi-wen-zhang/")
         heading = page.locator("article h2").first.inner_text().rstrip("#").strip()
         assert heading == "小标题 加粗 & 符号 {{ 7*7 }}"
+        toc = page.locator(".md-nav--secondary .md-nav__link").all_text_contents()
+        assert "小标题 加粗 & 符号 {{ 7*7 }}" in [t.strip() for t in toc], toc
         assert "<script>alert('title')</script>" in page.locator("article h1").inner_text()
+        page.goto(base + "shuoming/")
+        assert page.title().startswith("说明 A & B 与 R&D")
+        tabs = [t.strip() for t in page.locator(".md-tabs__link").all_text_contents()]
+        assert "说明 A & B 与 R&D" in tabs, tabs
+        toc = [t.strip() for t in page.locator(".md-nav--secondary .md-nav__link").all_text_contents()]
+        assert "第二节 & “引号”" in toc, toc
 
 
 def test_nothing_from_outside_docs_is_published(hostile, hostile_site: Path, hostile_bundle: Path):
     _project, secret = hostile
     leaked = [p for p in hostile_site.rglob("*") if p.is_file() and secret.encode() in p.read_bytes()]
     assert leaked == []
+    # No original photo either: the camera's serial number travels in the originals' EXIF only.
+    assert not [p for p in hostile_site.rglob("*") if p.is_file() and b"SN-123456789" in p.read_bytes()]
     with zipfile.ZipFile(hostile_bundle) as bundle:
         assert not [name for name in bundle.namelist() if secret.encode() in bundle.read(name)]
         assert not [name for name in bundle.namelist() if name.endswith((".md", ".yml", ".py"))]

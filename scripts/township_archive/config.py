@@ -15,8 +15,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
 from .content.frontmatter import clean_text, shown, text_problem
-from .content.model import RightsOverride, Section
-from .listings import RESERVED_FOLDERS
+from .content.model import RESERVED_FOLDERS, RightsOverride, Section
 from .media.encode import find_cjk_font
 from .media.library import MediaSettings
 from .media.model import MediaSpec

@@ -12,7 +12,6 @@ from .content.slugs import unique_slugs
 TAGS_URL = "tags/"
 YEARS_URL = "archive/"
 VILLAGES_URL = "villages/"
-RESERVED_FOLDERS = frozenset({"tags", "archive", "villages", "assets", "search", "page"})
 
 
 @dataclass(frozen=True)

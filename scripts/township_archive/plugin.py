@@ -6,6 +6,7 @@ modules it calls; this file only translates between MkDocs and them.
 
 from __future__ import annotations
 
+import html
 import logging
 import sys
 from pathlib import Path
@@ -38,7 +39,7 @@ from .safety.body import BodyPolicy, clean_body, removal_problems
 from .safety.files import active_file_problems
 from .search.publish import SearchCollector
 from .serving import archive_redirects, content_security_policy
-from .site_checks import search_plugin, theme_problems
+from .site_checks import config_links, link_problems, search_plugin, theme_problems
 from .villages import Village, load_villages
 
 log = logging.getLogger("mkdocs.plugins.township_archive")
@@ -91,8 +92,10 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             if offline is None or not offline.config.enabled:
                 raise PluginError("离线版需要同时启用 Material 的 offline 插件（mkdocs.yml 中 offline 的 enabled）。")
             config.extra["polyfills"] = [*config.extra.get("polyfills", []), WORKER_SHIM]
+        config_file = Path(config.config_file_path)
         self._report(
-            theme_problems(Path(config.config_file_path), config.theme.get("font"), config.site_url),
+            theme_problems(config_file, config.theme.get("font"), config.site_url)
+            + link_problems(config_file, config_links(config), config.extra),
             "站点配置",
         )
         self.figures = FigureContext(lightbox=self.config.media.lightbox)
@@ -198,6 +201,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled:
             return None
+        _titles_as_text(page)
         cleaned, removed = clean_body(html, self.body_policy)
         if removed:
             markdown, first_line = _body_source(page)
@@ -313,6 +317,18 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         errors = count_errors(problems)
         if errors:
             raise PluginError(f"{what}未通过：共 {errors} 处错误，请按上面的提示修改后重新构建。已发布的网站没有被改动。")
+
+
+def _titles_as_text(page: Page) -> None:
+    """MkDocs hands over the table of contents and a title taken from the first heading as HTML
+    (`A &amp; B`); the templates autoescape, so they get plain text, escaped once when printed."""
+    if "title" not in page.meta and page.title:
+        page.title = html.unescape(page.title)
+    links = list(page.toc)
+    while links:
+        link = links.pop()
+        link.title = html.unescape(link.title)
+        links.extend(link.children)
 
 
 def _shown_folder(folder: Path, project: Path) -> str:

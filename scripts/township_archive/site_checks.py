@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from .problems import Problem, line_of_key
+from .safe_url import url_problem
+
+# Any other string in `extra` that a theme might print as a link and that would run or embed something.
+_SCHEME_LIKE = re.compile(r"^\W*(javascript|vbscript|data|file|blob)\W*:", re.IGNORECASE)
 
 
 def search_plugin(config):
@@ -37,4 +42,45 @@ def theme_problems(
                 "在 mkdocs.yml 中写 site_url: https://正式域名/ （尚未确定时可先写 https://www.example.gov.cn/）。",
             )
         )
+    return problems
+
+
+def config_links(config) -> dict[str, str]:
+    """The top-level links of a loaded MkDocs config that themes print as href."""
+    return {key: config.get(key) or "" for key in ("site_url", "repo_url", "edit_uri")}
+
+
+# Keys in mkdocs.yml's `extra` that Material prints as href (homepage, social and alternate links, …).
+_LINK_KEYS = frozenset({"link", "homepage", "url", "href"})
+
+
+def link_problems(config_file: Path, links: dict[str, Any], extra: Any) -> list[Problem]:
+    """Links the theme prints from mkdocs.yml: `links` are top-level options (site_url, repo_url, edit_uri),
+    `extra` is the `extra` block. Each must pass the one URL rule, or a page could carry `javascript:`."""
+    path = config_file.name
+    found: list[tuple[str, str]] = [(key, value) for key, value in links.items() if value]
+
+    def walk(value: Any, key: str) -> None:
+        if isinstance(value, dict):
+            for name, item in value.items():
+                walk(item, str(name))
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, key)
+        elif isinstance(value, str) and (key in _LINK_KEYS or _SCHEME_LIKE.match(value)):
+            found.append((key, value))
+
+    walk(extra, "extra")
+    problems = []
+    for key, value in found:
+        relative = key not in ("site_url", "repo_url")
+        reason = url_problem(value, relative=relative, mailto=key not in ("site_url", "repo_url", "edit_uri"))
+        if reason:
+            problems.append(
+                Problem(
+                    path, line_of_key(config_file, key), "bad-config-link",
+                    f"{key} 的链接不能用：{reason}",
+                    "只能写 https:// 或 http:// 开头的网址（有的地方也可写 mailto: 或本站内的路径）。",
+                )
+            )
     return problems

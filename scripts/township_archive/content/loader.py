@@ -14,8 +14,8 @@ from pathlib import Path
 
 from ..problems import Problem, Severity
 from ..safety.files import scan_docs
-from .frontmatter import decode, parse
-from .model import Article, Section, Status
+from .frontmatter import decode, parse, shown, text_problem
+from .model import ARTICLE_FILES, PROJECT_FOLDERS, RESERVED_FOLDERS, SECTION_FILES, SITE_FILES, Article, Section, Status
 from .schema import STATUS_WORDS, validate_article
 
 
@@ -144,7 +144,36 @@ def load_archive(
 
     problems += _slug_collisions(archive.articles, slug_lines, shown, docs_dir)
     problems += _alias_collisions(archive, alias_lines, shown, docs_dir)
+    problems += _reserved_places(scan.markdown + scan.active + scan.other, archive, shown(docs_dir))
     return archive, sorted(problems)
+
+
+def _reserved_places(files: list[str], archive: Archive, shown_docs: str) -> list[Problem]:
+    """Files of docs/ where the build writes its own (feeds, citation files, the theme's assets,
+    the search index), and pages whose address is a section's or a listing's."""
+    sections = {s.id for s in archive.sections}
+    articles = {a.url for a in archive.articles}
+    taken = {s.url for s in archive.sections} | {f"{folder}/" for folder in RESERVED_FOLDERS}
+    problems = []
+    for relative in files:
+        folder, _, name = relative.rpartition("/")
+        place = ""
+        if relative.split("/", 1)[0] in PROJECT_FOLDERS and "/" in relative:
+            place = f"docs/{relative.split('/', 1)[0]}/ 是网站自己的样式、脚本和搜索文件的位置"
+        elif (not folder and name in SITE_FILES) or (folder in sections and name in SECTION_FILES):
+            place = f"{name} 由网站自动生成"
+        elif f"{folder}/" in articles and name in ARTICLE_FILES:
+            place = f"文章旁的 {name} 由网站自动生成"
+        elif relative.endswith(".md") and relative in archive.page_urls.values():
+            url = next(u for u, source in archive.page_urls.items() if source == relative)
+            if url in taken and relative != f"{url}index.md":
+                place = f"这个页面的网址 /{url} 已经属于栏目或索引页"
+        if place:
+            problems.append(
+                Problem(f"{shown_docs}/{relative}", 0, "reserved-place", f"{place}，这里的文件会替换或冒充网站自己的内容。",
+                        "把文件移到别的文件夹或改个名字。")
+            )
+    return problems
 
 
 def _page_url(relative: str) -> str:
@@ -153,23 +182,53 @@ def _page_url(relative: str) -> str:
     return stem + "/" if stem else ""
 
 
+# What the front matter of a page that is not an article (home, section introduction, about) may say.
+PAGE_TEMPLATES = ("home.html", "rights.html", "main.html")
+PAGE_HIDE = ("navigation", "toc", "footer", "path", "tags", "feedback")
+PAGE_FIELDS = {
+    "title": "标题", "description": "页面简介", "status": "状态（published 或 draft）",
+    "template": "页面样式（" + "、".join(PAGE_TEMPLATES) + "）", "hide": "隐藏的部分（" + "、".join(PAGE_HIDE) + "）",
+}
+
+
 def _page_is_public(path: str, text: str, problems: list[Problem]) -> bool:
+    """A page's front matter is checked like an article's (so nothing reaches the theme unchecked);
+    the page is public unless its status says draft or review."""
     if not text.startswith("---"):
         return True
     front, parse_problems = parse(path, text)
     problems += parse_problems
     if front is None:
         return False  # the parse problems stop the build
+    problems += _page_field_problems(path, front)
     if "status" not in front.data:
         return True
     status = STATUS_WORDS.get(str(front.data["status"]).strip())
     if status is None:
         problems.append(
-            Problem(path, front.line_of("status"), "bad-status", f"状态（status）写成了 {front.data['status']!s}，无法识别。",
+            Problem(path, front.line_of("status"), "bad-status", f"状态（status）写成了 {shown(front.data['status'])}，无法识别。",
                     "页面的状态写 published（发布）或 draft（草稿）。")
         )
         return False
     return status is Status.PUBLISHED
+
+
+def _page_field_problems(path: str, front) -> list[Problem]:
+    problems = []
+
+    def refuse(key: str, message: str, hint: str) -> None:
+        problems.append(Problem(path, front.line_of(key), "bad-page-field", message, hint))
+
+    for key, value in front.data.items():
+        if key not in PAGE_FIELDS:
+            refuse(key, f"页面的头信息不能写 {shown(key)}。", "页面只能写这些字段：" + "；".join(f"{k}（{v}）" for k, v in PAGE_FIELDS.items()))
+        elif key in ("title", "description") and (not isinstance(value, str) or text_problem(value)):
+            refuse(key, f"{PAGE_FIELDS[key]}（{key}）应当是一段普通文字，写成了 {shown(value)}。", "例如 title: 关于本站")
+        elif key == "template" and value not in PAGE_TEMPLATES:
+            refuse(key, f"页面样式（template）写成了 {shown(value)}，没有这种样式。", "只能写 " + "、".join(PAGE_TEMPLATES) + "，或者不写。")
+        elif key == "hide" and (not isinstance(value, list) or any(item not in PAGE_HIDE for item in value)):
+            refuse(key, f"hide 写成了 {shown(value)}。", "写成列表，每项是 " + "、".join(PAGE_HIDE) + " 之一，例如 hide: [toc]。")
+    return problems
 
 
 def _slug_collisions(articles: list[Article], slug_lines: dict[str, int], shown, docs_dir: Path) -> list[Problem]:

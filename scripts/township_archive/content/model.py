@@ -52,6 +52,16 @@ class Status(str, enum.Enum):
         return {"draft": "草稿", "review": "待审", "published": "已发布"}[self.value]
 
 
+# Files the build writes itself, at the site's root, in each section and beside each article; and the
+# folders of the project's own assets and search index. A file of docs/ at such a place would take the
+# build's place (or be dropped without a word), so the loader refuses it.
+SITE_FILES = ("robots.txt", "feed.xml", "feed.json", "sitemap.xml", "sitemap.xml.gz", "404.html")
+SECTION_FILES = ("feed.xml", "feed.json")
+ARTICLE_FILES = ("cite.json", "cite.bib")
+PROJECT_FOLDERS = ("assets", "search")
+# Site folders of the listings, which sections, articles and pages may not take.
+RESERVED_FOLDERS = frozenset({"tags", "archive", "villages", *PROJECT_FOLDERS, "page"})
+
 REVIEW_LEVELS = ("初审", "复审", "终审")  # 三审: three levels, three different people
 
 

@@ -494,7 +494,14 @@ def _normalise(path: str) -> str | None:
     return "/".join(parts)
 
 
-_MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)|<[^>]+>|[#>*_`|~-]+")
+# Markdown and HTML to leave out of a summary: images, links (their text stays), comments (to their own
+# `-->`, not to any `>`), tag-shaped markup only, line-start markers (headings, quotes, list items),
+# emphasis and table bars; `>` and `-` in prose (‹简报>, 2024-05) stay.
+_MARKUP = re.compile(
+    r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)|<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"
+    r"|^[ \t]*(?:[#>]+|[-*+]|\d+\.)[ \t]+|[*_`|~]+|-{2,}",
+    re.DOTALL | re.MULTILINE,
+)
 
 
 def plain_text(markdown: str) -> str:

@@ -89,9 +89,8 @@ class FigureTreeprocessor(Treeprocessor):
             _target, image = found
             link = etree.SubElement(
                 figure, "a",
-                {"class": "glightbox", "href": self._relative_to_source(image.src_uri(image.fallback())),
-                 "data-type": "image", "data-gallery": "page", "data-title": img.get("title") or img.get("alt", ""),
-                 "data-description": self.context.library.credits[found[0]].line if found[0] in self.context.library.credits else ""},
+                # The lightbox takes the slide's title and credit from the figure caption (lightbox.js).
+                {"class": "glightbox", "href": self._relative_to_source(image.src_uri(image.fallback()))},
             )
             link.append(picture)
         else:

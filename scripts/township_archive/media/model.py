@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 # Bump when the pixels or metadata the pipeline writes change, so caches refresh.
 PIPELINE_VERSION = 4
 
-RASTER_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".heif", ".tif", ".tiff", ".bmp", ".avif"})
+RASTER_EXTENSIONS = frozenset({".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".gif", ".webp", ".heic", ".heif", ".tif", ".tiff", ".bmp", ".avif"})
 MIME = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
 EXTENSION = {"avif": "avif", "webp": "webp", "jpeg": "jpg", "png": "png"}
 

@@ -6,15 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..content.loader import Archive
-from ..content.model import Article
+from ..content.model import ARTICLE_FILES, Article
 from ..media.library import MediaLibrary
 from .citation import Citation, bibtex, csl_json, gbt7714, split_at_access_date
 from .feeds import FeedItem, json_feed, plan_feeds, rss
 from .metadata import Publisher, news_article, open_graph
 from .notice import Notice, SiteRights, article_notice
 
-CITE_JSON = "cite.json"
-CITE_BIB = "cite.bib"
+CITE_JSON, CITE_BIB = ARTICLE_FILES
 
 
 @dataclass(frozen=True)

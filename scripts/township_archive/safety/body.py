@@ -35,8 +35,7 @@ _TAGS = frozenset({
 _EVERYWHERE = frozenset({"id", "class", "title", "lang"})
 _ATTRIBUTES = {
     "*": _EVERYWHERE,
-    # The figure extension's lightbox link carries the slide's type, gallery, title and credit.
-    "a": frozenset({"href", "rel", "hreflang", "data-type", "data-gallery", "data-title", "data-description"}),
+    "a": frozenset({"href", "rel", "hreflang"}),
     "img": frozenset({"src", "srcset", "sizes", "alt", "width", "height", "loading", "decoding", "fetchpriority"}),
     "source": frozenset({"srcset", "sizes", "type", "media", "width", "height"}),
     "th": frozenset({"colspan", "rowspan", "align", "scope"}),

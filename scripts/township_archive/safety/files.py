@@ -29,6 +29,7 @@ class DocsFiles:
 
     markdown: list[str] = field(default_factory=list)
     active: list[str] = field(default_factory=list)  # scripts, HTML and SVG: not published unless allowed
+    other: list[str] = field(default_factory=list)  # images, attachments and everything else
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -83,9 +84,12 @@ def scan_docs(docs_dir: Path, shown: str = "docs") -> DocsFiles:
                 )
             elif name.lower().endswith(ACTIVE_SUFFIXES):
                 found.active.append(relative)
+            else:
+                found.other.append(relative)
         dirnames[:] = sorted(d for d in dirnames if not os.path.islink(base / d))
     found.markdown.sort()
     found.active.sort()
+    found.other.sort()
     return found
 
 

@@ -102,7 +102,9 @@ function shardOf(term) {
 /* id -> field for one term, or an empty map when the index does not have it. */
 function postings(term) {
   var found = new Map();
-  var list = (data.terms[shardOf(term)] || {})[term];
+  var shard = data.terms[shardOf(term)];
+  // Own keys only: "constructor" or "__proto__" typed as a query are words, not object properties.
+  var list = shard && Object.prototype.hasOwnProperty.call(shard, term) ? shard[term] : null;
   if (!list) { return found; }
   var id = 0;
   for (var i = 0; i < list.length; i++) { id += list[i] >> 2; found.set(id, list[i] & 3); }
@@ -212,10 +214,19 @@ async function search(query) {
   return { items: items };
 }
 
+/* The index's address is built from the manifest, so only the shape the build writes is accepted. */
+function checkedManifest(archive) {
+  var whole = function (n) { return typeof n === "number" && n > 0 && n % 1 === 0; };
+  if (!archive || !/^[0-9a-f]{1,64}$/.test(archive.version) || !whole(archive.shards) || !whole(archive.chunk)) {
+    throw new TypeError("搜索索引的配置不完整。");
+  }
+  return archive;
+}
+
 async function handle(message) {
   switch (message.type) {
     case SETUP:
-      manifest = message.data.config.archive;
+      manifest = checkedManifest(message.data.config.archive);
       return { type: READY };
     case QUERY:
       if (!manifest) { return { type: RESULT, data: { items: [] } }; }
@@ -228,6 +239,9 @@ async function handle(message) {
 /* One message at a time, so results never arrive out of order while the reader types. */
 var queue = Promise.resolve();
 addEventListener("message", function (event) {
+  // Only the page that started us: in the file:// stand-in this scope is a frame's window,
+  // which any other frame could post to (such messages carry their sender as `source`).
+  if (event.source) { return; }
   queue = queue
     .then(function () { return handle(event.data); })
     .then(function (reply) { postMessage(reply); }, function (error) {
