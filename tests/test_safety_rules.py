@@ -101,6 +101,9 @@ def test_elements_that_can_run_or_restyle_are_removed_and_reported(payload: str,
         '<img src="data:image/svg+xml,<svg onload=alert(1)>">',
         '<p style="background:url(javascript:alert(1))">x</p>',
         '<div id="__config">x</div>',
+        '<img src="https://tracker.example/pixel.gif">',
+        '<img src="//tracker.example/pixel.gif">',
+        '<picture><source srcset="a.avif 1x, https://tracker.example/b.avif 2x"><img src="a.jpg"></picture>',
         '<a id="md-search" href="#">x</a>',
     ],
 )
@@ -108,6 +111,7 @@ def test_handlers_styles_and_unsafe_urls_are_removed(payload: str):
     cleaned, removed = clean_body(payload)
     for tag, name, value in elements(cleaned).attributes:
         assert not name.startswith("on") and name != "style"
+        assert "tracker.example" not in value
         assert not value.lower().lstrip().startswith(("javascript", "data:", "vbscript"))
         assert not (name == "id" and value.startswith(("__", "md-")))
     assert removed
@@ -340,3 +344,17 @@ def test_a_summary_keeps_prose_with_angle_brackets_and_ends_a_comment_at_its_own
 
     assert plain_text("注释符号是 <!-- 和 ‹简报>。\n\n第二段。") == "注释符号是 <! 和 ‹简报>。 第二段。"
     assert plain_text("甲 <!-- 内部备注 --> 乙 <b>丙</b> <img src=x onerror=alert(1)>丁") == "甲 乙 丙 丁"
+
+
+def test_links_that_mkdocs_yml_gives_the_theme_pass_the_url_rule(tmp_path: Path):
+    from township_archive.site_checks import link_problems
+
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: x\nrepo_url: javascript://x/%0aalert(1)\nextra:\n  homepage: javascript:alert(1)\n"
+                      "  social:\n    - link: 'JaVaScRiPt:alert(1)'\n  note: 'data:text/html,x'\n", encoding="utf-8")
+    extra = {"homepage": "javascript:alert(1)", "social": [{"link": "JaVaScRiPt:alert(1)"}], "note": "data:text/html,x",
+             "alternate": [{"link": "/en/"}], "tip": "Note: 普通文字"}
+    problems = link_problems(config, {"site_url": "https://www.example.gov.cn/", "repo_url": "javascript://x/%0aalert(1)"}, extra)
+    assert sorted(p.message.split(" ")[0] for p in problems) == ["homepage", "link", "note", "repo_url"]
+    assert {p.line for p in problems} >= {2, 4} and all(p.path == "mkdocs.yml" for p in problems)
+    assert link_problems(config, {"site_url": "https://www.example.gov.cn/"}, {"homepage": "https://www.example.gov.cn/"}) == []

@@ -78,6 +78,12 @@ rights:
 
 [链接](https://example.org/ "标题&quot;><img src=x onerror=window.onerror=alert;throw'link-title'>")
 
+<figure class="ta-figure"><a class="glightbox" href="https://example.com/video.mp4" data-type="video" title="&lt;img src=x onerror=alert('fake-figure')&gt;">假图</a></figure>
+
+<figure class="ta-figure"><a class="glightbox" href="photo.jpg" data-type="external" title="&lt;img src=x onerror=alert('fake-figure2')&gt;">假图二</a></figure>
+
+<img src="https://tracker.example/pixel.gif" alt="外站图片">
+
 脚注[^1]
 
 [^1]: 脚注 <script>alert('footnote')</script>
@@ -195,6 +201,13 @@ def _read_everything(page, dialogs: list[str]) -> None:
     page.locator(".glightbox-container").wait_for(state="detached")
     page.get_by_text("段落", exact=True).hover()
     page.get_by_text("段落", exact=True).click()
+    # A link posing as a figure opens, at most, an image slide: no player, no frame, no HTML title.
+    # (The one to another host is an ordinary external link: it is left out of the lightbox.)
+    page.get_by_text("假图二", exact=True).click()
+    page.locator(".glightbox-container").wait_for()
+    assert not page.locator(".glightbox-container iframe, .glightbox-container video").count()
+    page.keyboard.press("Escape")
+    page.locator(".glightbox-container").wait_for(state="detached")
 
 
 def test_no_injected_script_runs_behind_nginx(hostile_site: Path, tmp_path: Path):
@@ -298,7 +311,12 @@ def test_no_injected_script_runs_in_the_offline_bundle(hostile_bundle: Path, tmp
                 _read_everything(page, dialogs)
         page.goto((folder / "index.html").as_uri())
         titles = search(page, "测试恶意标题")
+        # Another frame posts to the search stand-in, pointing its index at a file of the bundle: ignored.
+        page.evaluate("""() => document.querySelector('iframe[title=search]').contentWindow.postMessage(
+            {type: 0, data: {config: {archive: {version: '../dangjian/e-yi-wen-zhang/x.js#', shards: 1, chunk: 100}}}}, '*')""")
+        again = search(page, "陈铭枢")
     assert dialogs == []
+    assert "陈铭枢生平简介" in again
     assert watch.blocked == []
     assert any("<script>alert('title')</script>" in title for title in titles), titles
 

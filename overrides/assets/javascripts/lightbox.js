@@ -20,7 +20,8 @@
     copy.querySelectorAll(".ta-credit").forEach(function (credit) { credit.remove(); });
     return copy.textContent.trim();
   }
-  var links = Array.prototype.slice.call(document.querySelectorAll("figure.ta-figure > a.glightbox"));
+  var links = Array.prototype.slice.call(document.querySelectorAll("figure.ta-figure > a.glightbox"))
+    .filter(function (link) { return new URL(link.href, location.href).origin === location.origin; });
   var slides = links.map(function (link) {
     var figure = link.parentNode;
     var image = link.querySelector("img");
