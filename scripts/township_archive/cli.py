@@ -32,7 +32,7 @@ from . import problems as problem_report
 from .authoring.editing import AuthoringError
 from .content.loader import load_archive
 from .content.schema import FIELDS
-from .problems import Problem, Severity
+from .problems import Problem, Severity, display_path
 
 PLUGIN_NAME = "township-archive"
 
@@ -95,17 +95,10 @@ def check_project(config_file: Path, today: datetime | None = None):
         problems += media_problems
     problems += _body_problems(config, plugin, archive, project)
     if not plugin.config.allow_active_files:
-        problems += active_file_problems(archive.active_files, _shown(Path(config.docs_dir), project))
+        problems += active_file_problems(archive.active_files, display_path(Path(config.docs_dir), project))
     if today is not None:
         problems += lint_archive(archive, Path(config.docs_dir), project, dict(plugin.config.terms), today)
     return sorted(problems), archive, config, plugin
-
-
-def _shown(path: Path, project: Path) -> str:
-    try:
-        return path.resolve().relative_to(project.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def _body_problems(config, plugin, archive, project: Path) -> list[Problem]:
@@ -117,7 +110,7 @@ def _body_problems(config, plugin, archive, project: Path) -> list[Problem]:
 
     renderer = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
     policy = BodyPolicy(tuple(plugin.config.embeds))
-    docs = _shown(Path(config.docs_dir), project)
+    docs = display_path(Path(config.docs_dir), project)
     problems: list[Problem] = []
     for article in archive.articles:
         _cleaned, removed = clean_body(renderer.reset().convert(article.body), policy)

@@ -31,7 +31,7 @@ from .listings import ListingPage, ListingPlan, plan_listings
 from .media.figures import FigureContext, FigureExtension
 from .media.library import MediaLibrary, build_library, is_raster
 from .media.process import MediaCache
-from .problems import Problem, count_errors
+from .problems import Problem, count_errors, display_path
 from .progress import terminal_progress
 from .rights.metadata import Publisher
 from .rights.publishing import Publishing
@@ -112,7 +112,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             return
         docs_dir = Path(config.docs_dir)
         project = Path(config.config_file_path).parent
-        self.docs_shown = _shown_folder(docs_dir, project)
+        self.docs_shown = display_path(docs_dir, project)
         self.clean_bodies, self.pages_with_figures = {}, set()
         self.archive, problems = load_archive(docs_dir, sections_of(self.config), default_source_of(self.config), project)
         if self.config.media.enabled:
@@ -329,13 +329,6 @@ def _titles_as_text(page: Page) -> None:
         link = links.pop()
         link.title = html.unescape(link.title)
         links.extend(link.children)
-
-
-def _shown_folder(folder: Path, project: Path) -> str:
-    try:
-        return folder.resolve().relative_to(project.resolve()).as_posix()
-    except ValueError:
-        return folder.as_posix()
 
 
 def _body_source(page: Page) -> tuple[str, int]:

@@ -76,6 +76,14 @@ def to_json(problems: list[Problem]) -> str:
     )
 
 
+def display_path(path: Path, root: Path) -> str:
+    """How messages name a file: relative to the project folder (`docs/党建/文章.md`) when inside it."""
+    try:  # the folder is resolved, not the file: a link is named as itself, not as its target
+        return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def line_of_key(path: Path, key: str) -> int:
     """The line where `key:` is written in a YAML file (indented or not); 0 when absent or unreadable."""
     try:

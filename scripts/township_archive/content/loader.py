@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
-from ..problems import Problem, Severity
+from ..problems import Problem, Severity, display_path
 from ..safety.files import scan_docs
 from .frontmatter import decode, parse, shown, text_problem
 from .model import ARTICLE_FILES, PROJECT_FOLDERS, RESERVED_FOLDERS, SECTION_FILES, SITE_FILES, Article, Section, Status
@@ -84,10 +84,7 @@ def load_archive(
     alias_lines: dict[str, int] = {}
 
     def shown(path: Path) -> str:
-        try:
-            return path.relative_to(display_root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        return display_path(path, display_root)
 
     def exists(relative: str) -> bool:
         return (docs_dir / relative).is_file()
