@@ -163,17 +163,23 @@ def test_a_very_large_entry_verifies_in_bounded_memory(tmp_path: Path):
     assert zip_path.stat().st_size < 20 * 1024 * 1024  # zeros compress to a few MB
 
     script = textwrap.dedent(f"""
-        import resource, sys
+        import re
         from pathlib import Path
         from township_archive.bundle import package
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+        def status(field):
+            return int(re.search(field + r":\\s+(\\d+) kB", Path("/proc/self/status").read_text()).group(1))
+
+        Path("/proc/self/clear_refs").write_text("5")  # the peak (VmHWM) now counts from here: verify alone
+        before = status("VmRSS")
         findings = package.verify(Path({str(zip_path)!r}))
-        after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        after = status("VmHWM")
         print(len(findings), before // 1024, after // 1024)
     """)
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300, check=False)
     assert result.returncode == 0, result.stderr
     count, before_mb, after_mb = map(int, result.stdout.split())
     assert count == 0  # it verified
-    assert after_mb - before_mb < 64 and after_mb < 150, (before_mb, after_mb)
+    # Peak resident memory while verifying, above what the process held before (Python and imports vary by machine).
+    assert after_mb - before_mb < 64, (before_mb, after_mb)
 
