@@ -40,6 +40,7 @@ from .safety.files import active_file_problems
 from .search.publish import SearchCollector
 from .serving import archive_redirects, content_security_policy
 from .site_checks import config_links, link_problems, search_plugin, theme_problems
+from .urls import page_address
 from .villages import Village, load_villages
 
 log = logging.getLogger("mkdocs.plugins.township_archive")
@@ -73,6 +74,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.clean_bodies: dict[str, Markup] = {}
         self.pages_with_figures: set[str] = set()
         self.docs_shown = "docs"
+        self.directory_urls = True
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs serve` previews drafts, so their images are processed too.
@@ -99,7 +101,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             "站点配置",
         )
         self.figures = FigureContext(lightbox=self.config.media.lightbox)
-        self.body_policy = BodyPolicy(tuple(self.config.embeds))
+        # Material's offline plugin turns directory URLs off after us (its on_config runs later).
+        self.directory_urls = config.use_directory_urls and not self.config.offline.enabled
+        self.body_policy = BodyPolicy(tuple(self.config.embeds), self.directory_urls)
         if self.config.media.enabled:
             config.markdown_extensions.append(FigureExtension(self.figures))
         config.markdown_extensions.append(ExternalLinkExtension(urlsplit(config.site_url or "").hostname))
@@ -135,7 +139,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             config.site_name, self.config.sponsor, config.site_url or "/", utc_offset=self.config.utc_offset
         )
         self.publishing = Publishing(site_rights_of(self.config), publisher, self.library)
-        self.search = SearchCollector()
+        self.search = SearchCollector(self.directory_urls)
 
     # Articles get their slug URLs; drafts stay out of the build (but show in `mkdocs serve`);
     # listing pages are added; the navigation lists sections, never articles.
@@ -231,7 +235,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             self.config, self.archive, self.plan, self.library, rights_page.url if rights_page else "", self.villages,
             csp_meta=content_security_policy(self.config.embeds, meta=True),
         )
-        templating.install(env, site)
+        templating.install(env, site, self.directory_urls)
         self.env = env
         return env
 
@@ -287,9 +291,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             page = site / old.strip("/") / "index.html"
             if page.exists():
                 continue  # never over a page the build wrote; the loader refuses such aliases anyway
-            target = get_relative_url(new.strip("/") + "/", old.strip("/") + "/")
-            if not config.use_directory_urls:
-                target += "index.html"
+            target = page_address(get_relative_url(new.strip("/") + "/", old.strip("/") + "/"), self.directory_urls)
             article = self.article_by_url[new.lstrip("/")]
             page.parent.mkdir(parents=True, exist_ok=True)
             page.write_text(

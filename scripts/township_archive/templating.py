@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import yaml
+from jinja2 import pass_context
 
 from .content.loader import Archive
 from .content.model import Article, Section
@@ -16,6 +17,7 @@ from .media.library import MediaLibrary
 from .media.model import ProcessedImage
 from .relations import ArticleLinks, article_links
 from .rights.notice import year_range
+from .urls import page_address
 from .villages import Honour, Village
 
 
@@ -172,10 +174,18 @@ def iso_date(value: datetime | None) -> str:
     return value.date().isoformat() if not (value.hour or value.minute) else value.isoformat(timespec="minutes")
 
 
-def install(env, site: SiteView) -> None:
+def install(env, site: SiteView, directory_urls: bool = True) -> None:
     # Every value printed by a template, ours or Material's, is escaped unless it is Markup:
     # only HTML the project built itself (the cleaned page body, tojson) is marked so.
     env.autoescape = True
+    # MkDocs' `url` filter, with the folder rule of urls.page_address: offline, a folder is its index.html.
+    mkdocs_url = env.filters["url"]
+
+    @pass_context
+    def url(context, value: str) -> str:
+        return page_address(mkdocs_url(context, value), directory_urls)
+
+    env.filters["url"] = url
     env.globals["archive"] = site
     env.filters["chinese_date"] = chinese_date
     env.filters["iso_date"] = iso_date

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import nh3
 
 from ..problems import Problem, Severity
+from ..urls import is_relative, page_address
 
 _TAGS = frozenset({
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "div", "span", "section",
@@ -70,9 +71,11 @@ class Removal:
 
 @dataclass(frozen=True)
 class BodyPolicy:
-    """Hosts whose players may be embedded (`https://host` origins), from the site configuration; none by default."""
+    """Hosts whose players may be embedded (`https://host` origins), from the site configuration; none by default.
+    `directory_urls` false (the offline copy): links to other pages name their `index.html` (`urls.page_address`)."""
 
     embed_origins: tuple[str, ...] = ()
+    directory_urls: bool = True
 
 
 def origin_of(url: str) -> str:
@@ -81,7 +84,7 @@ def origin_of(url: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def _cleaner(embed_origins: tuple[str, ...]) -> nh3.Cleaner:
+def _cleaner(embed_origins: tuple[str, ...], directory_urls: bool = True) -> nh3.Cleaner:
     tags = set(_TAGS)
     attributes = {tag: set(names) for tag, names in _ATTRIBUTES.items()}
     if embed_origins:
@@ -96,6 +99,8 @@ def _cleaner(embed_origins: tuple[str, ...]) -> nh3.Cleaner:
             return value if value.startswith("https://") and origin_of(value) in allowed else None
         if tag in ("img", "source") and name in ("src", "srcset") and _ELSEWHERE.search(value):
             return None  # pictures come from the site: another host is blocked offline and in China, and tracks readers
+        if tag == "a" and name == "href" and not directory_urls and is_relative(value):
+            return page_address(value, directory_urls=False)
         return value
 
     return nh3.Cleaner(
@@ -111,7 +116,7 @@ def _cleaner(embed_origins: tuple[str, ...]) -> nh3.Cleaner:
 
 def clean_body(html: str, policy: BodyPolicy = BodyPolicy()) -> tuple[str, list[Removal]]:
     """The page body as the policy allows it, and what was removed."""
-    cleaned = _cleaner(policy.embed_origins).clean(html)
+    cleaned = _cleaner(policy.embed_origins, policy.directory_urls).clean(html)
     if cleaned == html:
         return cleaned, []
     return cleaned, removals(html, cleaned)

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..content.model import Article
 from ..listings import ListingPage
 from ..templating import chinese_date
+from ..urls import page_address
 from .index import SearchDocument, SearchFiles, build_search_files, html_text
 from .variants import traditional_to_simplified
 
@@ -17,15 +18,18 @@ MATERIAL_INDEX = "search/search_index.json"
 
 
 class SearchCollector:
-    def __init__(self) -> None:
+    """`directory_urls` false (the offline copy): results link to pages' index.html (`urls.page_address`)."""
+
+    def __init__(self, directory_urls: bool = True) -> None:
         self.documents: list[SearchDocument] = []
+        self.directory_urls = directory_urls
 
     def add_article(self, article: Article, html: str) -> None:
         if not article.is_public:
             return
         self.documents.append(
             SearchDocument(
-                url=article.url,
+                url=page_address(article.url, self.directory_urls),
                 title=article.title,
                 text=html_text(html),
                 section=article.section.title,
@@ -39,10 +43,12 @@ class SearchCollector:
     def add_listing(self, listing: ListingPage) -> None:
         """A section's first page stands for the section; tag and year pages only repeat article titles."""
         if listing.kind == "section" and listing.number == 1:
-            self.documents.append(SearchDocument(url=listing.url, title=listing.title, text=listing.description))
+            self.documents.append(
+                SearchDocument(url=page_address(listing.url, self.directory_urls), title=listing.title, text=listing.description)
+            )
 
     def add_page(self, url: str, title: str, html: str) -> None:
-        self.documents.append(SearchDocument(url=url, title=title, text=html_text(html)))
+        self.documents.append(SearchDocument(url=page_address(url, self.directory_urls), title=title, text=html_text(html)))
 
     def keep_previous(self, site_dir: Path) -> bool:
         """Point Material's index at the newest complete index already in the site, if there is one."""

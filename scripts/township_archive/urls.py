@@ -1,0 +1,35 @@
+"""How the build writes the address of a page: the one rule for folders.
+
+Online, pages live at clean folder addresses (`dangjian/wangge-zhili/`) and the server
+answers a folder with its `index.html`. The offline copy is opened from `file://`, where
+a folder opens a bare file listing instead of the page, so there every address that names
+a folder names its `index.html`. Templates (through the `url` filter), article bodies,
+search results and redirect pages all go through `page_address`.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+
+def is_relative(address: str) -> bool:
+    """A link to another page of this site written relative to the page (no scheme, host, root or bare fragment)."""
+    parts = urlsplit(address)
+    return bool(address) and not parts.scheme and not parts.netloc and not address.startswith(("#", "/", "?"))
+
+
+def page_address(address: str, directory_urls: bool = True) -> str:
+    """`address` (site path or relative URL, maybe with ?query and #fragment) as the build links to it."""
+    if directory_urls:
+        return address
+    path, hash_mark, fragment = address.partition("#")
+    path, question_mark, query = path.partition("?")
+    if path == "" and (hash_mark or question_mark):
+        return address  # "#section" or "?q" stays on the page it is on
+    if path in ("", ".", "./"):
+        path = "index.html"
+    elif path == ".." or path.endswith("/.."):
+        path += "/index.html"
+    elif path.endswith("/"):
+        path += "index.html"
+    return path + question_mark + query + hash_mark + fragment
