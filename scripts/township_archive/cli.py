@@ -78,12 +78,13 @@ def check_project(config_file: Path, today: datetime | None = None):
     from .media.library import build_library
     from .progress import terminal_progress
     from .safety.files import active_file_problems
-    from .site_checks import config_links, link_problems, theme_problems
+    from .site_checks import config_links, link_problems, site_url_problems, theme_problems
 
     config, plugin, archive, project, content_problems = _load_content(config_file)
     from .villages import load_villages
 
     problems = theme_problems(config_file, config.theme.get("font"), config.site_url)
+    problems += site_url_problems(config_file, config.site_url)  # check only: a placeholder must not stop --strict builds
     problems += link_problems(config_file, config_links(config), config.extra)
     problems += content_problems
     problems += load_villages(project / plugin.config.villages_file, plugin.config.villages_file)[1]

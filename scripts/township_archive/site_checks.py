@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from .problems import Problem, line_of_key
+from .problems import Problem, Severity, line_of_key
 from .safe_url import url_problem
 
 # Any other string in `extra` that a theme might print as a link and that would run or embed something.
@@ -43,6 +45,52 @@ def theme_problems(
             )
         )
     return problems
+
+
+# Names reserved for examples, tests and one's own machine (RFC 2606, RFC 6761): never a site's public address.
+_RESERVED_TOP_LEVEL = frozenset({"example", "invalid", "test"})
+
+
+def site_url_placeholder(site_url: str | None) -> str:
+    """Why `site_url` is not the site's real public address (in Chinese), or "" when it is one.
+
+    Missing, no host, a host with the label `example` (example.com, www.example.gov.cn, x.example),
+    `*.invalid`, `*.test`, `localhost`, or an IP address outside the public internet (private,
+    loopback, link-local, shared, reserved). Addresses built from such a site_url lead nowhere,
+    so the build prints no QR code of them."""
+    try:
+        host = (urlsplit(site_url or "").hostname or "").rstrip(".")
+    except ValueError:
+        host = ""
+    if not host:
+        return "没有写网站的域名"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        labels = host.split(".")
+        if labels[-1] == "localhost":
+            return f"{host} 是本机地址，读者的手机打不开"
+        if "example" in labels or labels[-1] in _RESERVED_TOP_LEVEL:
+            return f"{host} 是示例或保留的域名"
+        return ""
+    return "" if address.is_global else f"{host} 是内网或保留的地址，外面的手机打不开"
+
+
+def site_url_problems(config_file: Path, site_url: str | None) -> list[Problem]:
+    """A warning, for `check` only, when site_url is a placeholder. Never raised in the build:
+    `mkdocs build --strict` stops on any warning, and the sample project keeps a placeholder."""
+    reason = site_url_placeholder(site_url) if site_url else ""  # a missing one is theme_problems' error
+    if not reason:
+        return []
+    return [
+        Problem(
+            config_file.name, line_of_key(config_file, "site_url"), "site-url-placeholder",
+            f"site_url（{site_url}）不是网站的正式地址：{reason}。文章页不会显示二维码"
+            "（离线版、展示终端和打印稿上供读者用手机扫码回家继续阅读），引用格式、分享卡片和订阅源里的网址也打不开。",
+            "上线前在 mkdocs.yml 中把 site_url 改成网站的正式域名，例如 https://正式域名/，再重新构建。",
+            Severity.WARNING,
+        )
+    ]
 
 
 def config_links(config) -> dict[str, str]:

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from ..content.loader import Archive
 from ..content.model import ARTICLE_FILES, Article
 from ..media.library import MediaLibrary
+from ..site_checks import site_url_placeholder
 from .citation import Citation, bibtex, csl_json, gbt7714, split_at_access_date
 from .feeds import FeedItem, json_feed, plan_feeds, rss
 from .metadata import Publisher, news_article, open_graph
 from .notice import Notice, SiteRights, article_notice
+from .qrcode import qr_svg
 
 CITE_JSON, CITE_BIB = ARTICLE_FILES
 
@@ -34,6 +38,7 @@ class ArticleRights:
     jsonld: dict
     open_graph: list[tuple[str, str]]
     image_credits: tuple[ImageCredit, ...]
+    qr_svg: Markup  # the permalink as a QR code (an SVG we draw); empty without a real site_url
 
 
 class Publishing:
@@ -42,6 +47,8 @@ class Publishing:
         self.publisher = publisher
         self.library = library
         self._notices: dict[str, Notice] = {}
+        # A QR code only of an address a phone can open: never of a placeholder or intranet site_url.
+        self.qr_codes = not site_url_placeholder(publisher.site_url)
 
     def notice(self, article: Article) -> Notice:
         if article.source_path not in self._notices:
@@ -83,14 +90,16 @@ class Publishing:
                 url = self.publisher.absolute(image.src_uri(image.fallback()))
                 if url not in images:
                     images.append(url)
+        permalink = self.publisher.absolute(article.url)
         return ArticleRights(
             notice=notice,
             citation_before=before,
             citation_after=after,
-            permalink=self.publisher.absolute(article.url),
+            permalink=permalink,
             jsonld=news_article(article, notice, self.publisher, images),
             open_graph=open_graph(article, self.publisher, images[0] if images else None),
             image_credits=tuple(credits),
+            qr_svg=Markup(qr_svg(permalink)) if self.qr_codes else Markup(""),
         )
 
     def generated_files(self, archive: Archive, feed_items: int) -> dict[str, str | bytes]:
