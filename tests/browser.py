@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -32,15 +33,14 @@ def browser_page(
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN", bypass_csp=bypass_csp)
 
-        def route(route):
-            url = route.request.url
-            if url.startswith(allowed_prefixes) or url.startswith(("data:", "blob:", "about:")):
-                route.continue_()
-            else:
-                watch.blocked.append(url)
-                route.abort()
+        def block(route):
+            watch.blocked.append(route.request.url)
+            route.abort()
 
-        context.route("**/*", route)
+        # Only requests outside the allowed prefixes are intercepted (the driver matches the pattern):
+        # routing every file of the site through Python made each page take about 0.4 s to open.
+        allowed = (*allowed_prefixes, "data:", "blob:", "about:")
+        context.route(re.compile("^(?!" + "|".join(re.escape(prefix) for prefix in allowed) + ")"), block)
         page = context.new_page()
         page.on("console", lambda message: message.type == "error" and watch.console_errors.append(message.text))
         page.on("pageerror", lambda error: watch.console_errors.append(str(error)))
