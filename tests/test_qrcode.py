@@ -214,6 +214,7 @@ def test_offline_article_with_its_qr_code_has_no_accessibility_violation(real: R
         assert axe_violations(page) == []
         page.locator("[data-ta-set-size='3']").click()
         page.locator("[data-ta-toggle-contrast]").click()
+        page.wait_for_timeout(500)  # Material's buttons fade to the new colours (.125 s): judge the settled page
         assert axe_violations(page) == []
     assert not watch.blocked  # (the offline copy, made for file://, lacks files an http visit asks for: not this test's matter)
 
