@@ -161,15 +161,19 @@ def removals(before: str, after: str) -> list[Removal]:
             continue  # reported as a link below
         elif kind == "attr":
             found.append(Removal(f"<{tag}> 的 {name} 属性", name, count))
+        elif kind == "url" and tag in ("img", "source"):
+            found.append(Removal(f"<{tag}> 的 {name} 地址（图片只能用放在本站的文件，不能引用其他网站的图片）", _url_needle(before), count))
         elif kind == "url":
             found.append(Removal(f"<{tag}> 的 {name} 地址（只允许 http、https、mailto 和站内地址）", _url_needle(before), count))
     return found
 
 
 def _url_needle(html: str) -> str:
-    """The first disallowed scheme in the page, to find its line in the source."""
-    match = re.search(r"\b(javascript|vbscript|data|file|blob)\s*:", html, re.IGNORECASE)
-    return match.group(0) if match else "://"
+    """The first disallowed scheme in the page (or the first address on another host), to find its line in the source."""
+    match = re.search(r"\b(javascript|vbscript|data|file|blob)\s*:", html, re.IGNORECASE) or re.search(
+        r"""(?:src|srcset)\s*=\s*["']?\s*((?:https?:)?//[^\s"'>]+)""", html, re.IGNORECASE
+    )
+    return match.group(match.lastindex or 0) if match else "://"
 
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
