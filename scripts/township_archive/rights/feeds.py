@@ -6,12 +6,12 @@ Each feed holds a fixed number of items, so its size does not grow with the arch
 from __future__ import annotations
 
 import json
-import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
+from ..content.frontmatter import without_unsafe
 from ..content.model import Article
 from .metadata import Publisher
 from .notice import Notice
@@ -86,17 +86,14 @@ def rss(feed: Feed, publisher: Publisher) -> bytes:
     return etree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-# Characters XML 1.0 cannot carry at all, escaped or not (C0 controls other than tab and newlines,
-# lone surrogates, U+FFFE/U+FFFF). Validation refuses them in content; this keeps the feed well-formed regardless.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
 def _only_xml_characters(root: etree.Element) -> None:
+    """Validation refuses what XML 1.0 cannot carry (C0 controls, lone surrogates, U+FFFE/U+FFFF …);
+    the same rule (`without_unsafe`) strips them here, so the feed stays well-formed regardless."""
     for element in root.iter():
         if element.text:
-            element.text = _NOT_XML.sub("", element.text)
+            element.text = without_unsafe(element.text)
         for name, value in element.attrib.items():
-            element.attrib[name] = _NOT_XML.sub("", value)
+            element.attrib[name] = without_unsafe(value)
 
 
 def json_feed(feed: Feed, publisher: Publisher) -> str:
