@@ -358,3 +358,11 @@ def test_links_that_mkdocs_yml_gives_the_theme_pass_the_url_rule(tmp_path: Path)
     assert sorted(p.message.split(" ")[0] for p in problems) == ["homepage", "link", "note", "repo_url"]
     assert {p.line for p in problems} >= {2, 4} and all(p.path == "mkdocs.yml" for p in problems)
     assert link_problems(config, {"site_url": "https://www.example.gov.cn/"}, {"homepage": "https://www.example.gov.cn/"}) == []
+
+
+def test_a_page_posing_as_a_section_is_refused_beside_the_section_introduction(tmp_path: Path):
+    docs = _docs(tmp_path)
+    (docs / "dangjian" / "index.md").write_text("# 党建成果\n", encoding="utf-8")
+    (docs / "dangjian.md").write_text("# 冒充的栏目\n", encoding="utf-8")
+    _archive, problems = load_archive(docs, SECTIONS, "曲樟乡人民政府", tmp_path)
+    assert [p.path for p in problems if p.code == "reserved-place"] == ["docs/dangjian.md"]

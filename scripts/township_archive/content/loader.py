@@ -109,9 +109,7 @@ def load_archive(
         top = relative.split("/", 1)[0]
         if text is None:
             continue
-        if "/" not in relative or relative == f"{top}/index.md":
-            # Top-level pages (home, about) and a section's own introduction are pages, not articles:
-            # published unless their front matter says draft or review.
+        if _is_page(relative):  # published unless its front matter says draft or review
             archive.page_urls[_page_url(relative)] = relative
             if not _page_is_public(shown(path), text, problems):
                 archive.unpublished_pages.add(relative)
@@ -161,16 +159,23 @@ def _reserved_places(files: list[str], archive: Archive, shown_docs: str) -> lis
             place = f"{name} 由网站自动生成"
         elif f"{folder}/" in articles and name in ARTICLE_FILES:
             place = f"文章旁的 {name} 由网站自动生成"
-        elif relative.endswith(".md") and relative in archive.page_urls.values():
-            url = next(u for u, source in archive.page_urls.items() if source == relative)
-            if url in taken and relative != f"{url}index.md":
-                place = f"这个页面的网址 /{url} 已经属于栏目或索引页"
         if place:
-            problems.append(
-                Problem(f"{shown_docs}/{relative}", 0, "reserved-place", f"{place}，这里的文件会替换或冒充网站自己的内容。",
-                        "把文件移到别的文件夹或改个名字。")
-            )
+            problems.append(_reserved_place(shown_docs, relative, place))
+    for relative in filter(_is_page, files):
+        url = _page_url(relative)
+        if url in taken and relative != f"{url}index.md":
+            problems.append(_reserved_place(shown_docs, relative, f"这个页面的网址 /{url} 已经属于栏目或索引页"))
     return problems
+
+
+def _reserved_place(shown_docs: str, relative: str, place: str) -> Problem:
+    return Problem(f"{shown_docs}/{relative}", 0, "reserved-place", f"{place}，这里的文件会替换或冒充网站自己的内容。",
+                   "把文件移到别的文件夹或改个名字。")
+
+
+def _is_page(relative: str) -> bool:
+    """Top-level pages (home, about) and a section's own introduction are pages, not articles."""
+    return relative.endswith(".md") and ("/" not in relative or relative.count("/") == 1 and relative.endswith("/index.md"))
 
 
 def _page_url(relative: str) -> str:
