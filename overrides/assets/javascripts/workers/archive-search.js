@@ -27,6 +27,8 @@ var ROOT = "../../../search/"; // from assets/javascripts/workers/ to the site's
 var RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9a-z]+/g;
 var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
 var MAX_PREFIX = 16;
+// What Python's str.split() splits on: JavaScript's \s also has U+FEFF but lacks U+001C-U+001F and U+0085.
+var SPACE = /[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
 
 var manifest = null;
 var data = { terms: {}, docs: {}, text: {}, fold: null };
@@ -86,6 +88,11 @@ function termsOf(word) {
     }
   });
   return terms;
+}
+
+/* A query's words that have terms; its own function so the contract test can call it (text.py's query_words). */
+function wordsOf(folded) {
+  return folded.split(SPACE).filter(function (word) { return termsOf(word).length > 0; });
 }
 
 function shardOf(term) {
@@ -164,8 +171,7 @@ function excerpt(text, runs) {
 
 async function search(query) {
   if (HAN.test(query) && !data.fold) { await load(["fold.js"]); }
-  var folded = fold(query);
-  var words = folded.split(/\s+/).filter(function (word) { return termsOf(word).length > 0; });
+  var words = wordsOf(fold(query));
   if (!words.length) { return { items: [] }; }
 
   var shards = {};

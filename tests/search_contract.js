@@ -1,0 +1,83 @@
+/* Runs the real search worker under Node, without a browser, for tests/test_search_contract.py.
+ *
+ * Reads one JSON object on stdin: the worker's path, index files written by index.py, and vectors
+ * generated from text.py. Loads the worker file unchanged into a vm context that stands in for a
+ * worker scope (self, importScripts, addEventListener, postMessage), then:
+ *   - sends it Material's setup message and every search query, as the page would;
+ *   - calls the functions it defines at top level (fold, wordsOf, termsOf, shardOf) on the vectors.
+ * Prints one JSON object with every result; the comparing is done in Python.
+ */
+"use strict";
+
+const fs = require("fs");
+const vm = require("vm");
+
+const ROOT = "../../../search/"; // the worker's own prefix for index files
+
+function workerScope(files, missing) {
+  let listener = null;
+  let reply = null;
+  const scope = {
+    console: { log() {}, warn() {}, error: console.error },
+    addEventListener(type, handler) { if (type === "message") { listener = handler; } },
+    postMessage(message) { const resolve = reply; reply = null; resolve(message); },
+    // Synchronous, as importScripts is in a real worker over http.
+    importScripts(...urls) {
+      for (const url of urls) {
+        const path = url.startsWith(ROOT) ? url.slice(ROOT.length) : url;
+        if (!(path in files)) { missing.push(path); throw new Error("no such index file: " + path); }
+        vm.runInContext(files[path], scope, { filename: path });
+      }
+    },
+  };
+  scope.self = scope;
+  vm.createContext(scope);
+  // One message at a time, answered through postMessage, as Material's page talks to the worker.
+  function send(data) {
+    if (!listener) { throw new Error("the worker registered no message listener"); }
+    return new Promise(function (resolve) { reply = resolve; listener({ data: data, source: null }); });
+  }
+  return { scope: scope, send: send };
+}
+
+async function main() {
+  const input = JSON.parse(fs.readFileSync(0, "utf8"));
+  const missing = [];
+  const { scope, send } = workerScope(input.files, missing);
+  vm.runInContext(fs.readFileSync(input.worker, "utf8"), scope, { filename: input.worker });
+  const worker = (name) => vm.runInContext(name, scope);
+
+  const ready = await send({ type: 0, data: { config: { archive: input.manifest } } });
+  const searches = [];
+  for (const query of input.searches) {
+    const reply = await send({ type: 2, data: query });
+    searches.push(reply.data.items.map(function (item) { return [item[0].location, item[0].score]; }));
+  }
+
+  // The traditional → simplified map comes from the fold.js that index.py wrote, loaded the worker's way.
+  await worker("load")(["fold.js"]);
+  const fold = worker("fold");
+  const wordsOf = worker("wordsOf");
+  const termsOf = worker("termsOf");
+  const shardOf = worker("shardOf");
+
+  const shards = {};
+  for (const count of input.shard.counts) {
+    vm.runInContext("manifest = { shards: " + JSON.stringify(count) + " };", scope);
+    shards[count] = input.shard.terms.map(function (term) { return shardOf(term); });
+  }
+
+  process.stdout.write(JSON.stringify({
+    ready: ready,
+    searches: searches,
+    missing: missing,
+    fold: input.fold.map(function (text) { return fold(text); }),
+    queries: input.queries.map(function (folded) { return wordsOf(folded).map(termsOf); }),
+    shards: shards,
+  }));
+}
+
+main().catch(function (error) {
+  console.error(error && error.stack || String(error));
+  process.exit(1);
+});
