@@ -445,6 +445,11 @@ def cmd_report(args, console: Console) -> int:
 
 
 def cmd_fields(args, console: Console) -> int:
+    if args.markdown:  # the handbook's table, between its <!-- fields:start --> and <!-- fields:end --> markers
+        from .content.schema import fields_markdown
+
+        sys.stdout.write(fields_markdown())
+        return 0
     table = Table(title="文章头信息字段")
     for column in ("字段", "含义", "类型", "是否必填", "说明", "示例"):
         table.add_column(column)
@@ -518,6 +523,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.set_defaults(run=cmd_verify)
 
     fields = commands.add_parser("fields", help="列出文章头信息可用的字段")
+    fields.add_argument("--markdown", action="store_true", help="输出手册（HANDBOOK.md）中的 Markdown 字段表")
     fields.set_defaults(run=cmd_fields)
     return parser
 

@@ -1,12 +1,17 @@
 """The article front-matter schema and its validation.
 
-`FIELDS` is the one description of what staff may write; the handbook's field
-table and `township-archive fields` are made from it.
+`FIELDS` is the one description of what staff may write: each field's name, how its value
+is read (`FieldType`), the `Article` attribute it fills, whether it is required, and its
+Chinese label, help and example. Validation reads every field with its type's reader, then
+applies the required rules and the rules that involve several fields (`validate_article`).
+The handbook's field table (`fields_markdown`, `township-archive fields --markdown`) and the
+terminal's (`township-archive fields`) are made from the same table.
 """
 
 from __future__ import annotations
 
 import difflib
+import enum
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,76 +25,51 @@ from .model import REVIEW_LEVELS, Article, Review, RightsOverride, Section, Stat
 from .slugs import is_valid_slug, pinyin_slug
 
 
+class FieldType(enum.Enum):
+    """How a field's value is read; `words` is how the handbook's 写法 column names it."""
+
+    TEXT = ("text", "文字")
+    TEXT_LIST = ("text-list", "列表")  # a YAML list, or one text with 、，; between the items
+    DATE = ("date", "日期或日期时间")
+    STATUS = ("status", "draft / review / published")
+    SECTION = ("section", "文字")  # a section's title or folder name
+    SLUG = ("slug", "小写字母、数字和连字符")
+    ALIASES = ("aliases", "列表")  # slugs, or section/slug
+    PATH = ("path", "文件路径")  # relative to the article file; the file must exist
+    REVIEWS = ("reviews", "列表")  # written by the review command
+    RIGHTS = ("rights", "字段组")  # the sub-fields of RIGHTS_FIELDS
+
+    def __init__(self, key: str, words: str):
+        self.key, self.words = key, words
+
+
+class Requirement(enum.Enum):
+    ALWAYS = "必填"
+    WHEN_PUBLISHED = "发布时必填"
+    OPTIONAL = "选填"
+    AUTOMATIC = "自动填写"  # written by a command, never by hand
+
+
 @dataclass(frozen=True)
 class FieldSpec:
+    name: str
+    type: FieldType
+    attr: str  # the `Article` attribute the value fills
+    requirement: Requirement
     label: str
-    kind: str  # shown to staff: 文字 / 日期 / 列表 / ...
-    required: str  # 必填 / 发布时必填 / 选填
     help: str
     example: str
+    written: str = ""  # how to write it, when the type's own words say too little
 
+    @property
+    def kind(self) -> str:
+        """How staff write the value (the handbook's 写法 column)."""
+        return self.written or self.type.words
 
-FIELDS: dict[str, FieldSpec] = {
-    "title": FieldSpec("标题", "文字", "必填", "文章标题，显示在页面顶部和列表中。", "title: 曲樟乡党建引领乡村治理纪实"),
-    "date": FieldSpec(
-        "发布时间", "日期或日期时间", "发布时必填",
-        "文章的发布时间（北京时间）。可写 2024-05-01、2024-05-01 09:30 或 2024年5月1日。",
-        "date: 2024-05-01 09:30",
-    ),
-    "updated": FieldSpec("更新时间", "日期或日期时间", "选填", "文章修改后的时间，不得早于发布时间。", "updated: 2024-05-08"),
-    "authors": FieldSpec("作者", "文字或列表", "发布时必填", "作者姓名；多位作者写成列表。", "authors: [张三, 李四]"),
-    "source": FieldSpec(
-        "来源", "文字", "选填", "稿件来源；不写时用网站配置中的默认来源（本站）。转载稿写原发媒体。", "source: 北海日报"
-    ),
-    "editor": FieldSpec("责任编辑", "文字", "发布时必填", "对本文负责的编辑姓名。", "editor: 王五"),
-    "section": FieldSpec(
-        "栏目", "文字", "选填", "所属栏目，可写栏目名或栏目文件夹名；不写时由文件所在的栏目文件夹决定，写了则必须一致。",
-        "section: 党建成果",
-    ),
-    "tags": FieldSpec("标签", "列表", "选填", "主题标签，用于“标签”页和搜索。", "tags: [基层党建, 网格化治理]"),
-    "villages": FieldSpec("涉及村庄", "列表", "选填", "文中提到的村庄名称。", "villages: [示例村]"),
-    "summary": FieldSpec(
-        "摘要", "文字", "选填", "一两句话概括全文（建议 120 字以内），显示在栏目列表和分享卡片中；不写时取正文开头。",
-        "summary: 曲樟乡以网格为单元……",
-    ),
-    "cover": FieldSpec(
-        "封面图", "文件路径", "选填", "封面图片，路径相对于本文件，文件必须存在。", "cover: dangjian-wangge/cover.jpg"
-    ),
-    "photographer": FieldSpec(
-        "摄影", "文字", "选填",
-        "本文图片的作者（摄影），显示在图片说明中并写入图片文件；不写时署名网站版权方。单张图片可用同名说明文件另行指定（见手册）。",
-        "photographer: 张三",
-    ),
-    "slug": FieldSpec(
-        "网址名", "小写字母、数字和连字符", "发布时必填",
-        "文章网址的最后一段。不写时由标题拼音生成；发布后固定不变，改标题不改网址。全站不得重复。",
-        "slug: dang-jian-yin-ling-xiang-cun-zhi-li",
-    ),
-    "aliases": FieldSpec(
-        "旧网址名", "列表", "选填",
-        "发布后万一改了网址名，把以前的网址名写在这里，旧网址会自动跳转到新网址，媒体引用的旧链接不会失效。"
-        "文章换了栏目时写成 旧栏目文件夹/旧网址名。",
-        "aliases: [old-slug, dangjian/old-slug]",
-    ),
-    "reviews": FieldSpec(
-        "审核记录", "列表", "自动填写",
-        "三审记录：每一级（初审、复审、终审）的审核人和日期，由 review 命令写入，不要手改。发布前三级须由三个不同的人完成。",
-        "reviews: [{level: 初审, by: 张三, date: 2025-03-20}]",
-    ),
-    "status": FieldSpec(
-        "状态", "draft / review / published", "选填",
-        "draft（草稿，默认）、review（待审）、published（已发布）。只有已发布的文章会出现在网站上；"
-        "请用 review、publish 命令改状态，不要手改。",
-        "status: published",
-    ),
-    "rights": FieldSpec(
-        "版权信息", "字段组", "选填",
-        "覆盖网站默认的版权声明。可用子字段：holder（版权方）、notice（声明文字）、license（许可协议名）、"
-        "license_url（协议链接）、original_title（原标题）、original_source（原发媒体）、original_url（原文链接）、"
-        "original_author（原作者）。",
-        "rights: {holder: 北海日报社, original_source: 北海日报}",
-    ),
-}
+    @property
+    def required(self) -> str:
+        return self.requirement.value
+
 
 RIGHTS_FIELDS = {
     "holder": "版权方",
@@ -102,6 +82,72 @@ RIGHTS_FIELDS = {
     "original_author": "原作者",
 }
 
+_T, _R = FieldType, Requirement
+# In the handbook's order. Every field is read by its type's reader (`_READERS`), in this order.
+FIELDS: dict[str, FieldSpec] = {spec.name: spec for spec in (
+    FieldSpec("title", _T.TEXT, "title", _R.ALWAYS, "标题", "文章标题，显示在页面顶部和列表中。", "title: 曲樟乡党建引领乡村治理纪实"),
+    FieldSpec(
+        "date", _T.DATE, "date", _R.WHEN_PUBLISHED, "发布时间",
+        "文章的发布时间（北京时间）。可写 2024-05-01、2024-05-01 09:30 或 2024年5月1日。", "date: 2024-05-01 09:30",
+    ),
+    FieldSpec("updated", _T.DATE, "updated", _R.OPTIONAL, "更新时间", "文章修改后的时间，不得早于发布时间。", "updated: 2024-05-08"),
+    FieldSpec(
+        "authors", _T.TEXT_LIST, "authors", _R.WHEN_PUBLISHED, "作者", "作者姓名；多位作者写成列表。", "authors: [张三, 李四]",
+        written="文字或列表",
+    ),
+    FieldSpec(
+        "source", _T.TEXT, "source", _R.OPTIONAL, "来源",
+        "稿件来源；不写时用网站配置中的默认来源（本站）。转载稿写原发媒体。", "source: 北海日报",
+    ),
+    FieldSpec("editor", _T.TEXT, "editor", _R.WHEN_PUBLISHED, "责任编辑", "对本文负责的编辑姓名。", "editor: 王五"),
+    FieldSpec(
+        "section", _T.SECTION, "section", _R.OPTIONAL, "栏目",
+        "所属栏目，可写栏目名或栏目文件夹名；不写时由文件所在的栏目文件夹决定，写了则必须一致。", "section: 党建成果",
+    ),
+    FieldSpec("tags", _T.TEXT_LIST, "tags", _R.OPTIONAL, "标签", "主题标签，用于“标签”页和搜索。", "tags: [基层党建, 网格化治理]"),
+    FieldSpec("villages", _T.TEXT_LIST, "villages", _R.OPTIONAL, "涉及村庄", "文中提到的村庄名称。", "villages: [示例村]"),
+    FieldSpec(
+        "summary", _T.TEXT, "summary", _R.OPTIONAL, "摘要",
+        "一两句话概括全文（建议 120 字以内），显示在栏目列表和分享卡片中；不写时取正文开头。", "summary: 曲樟乡以网格为单元……",
+    ),
+    FieldSpec(
+        "cover", _T.PATH, "cover", _R.OPTIONAL, "封面图", "封面图片，路径相对于本文件，文件必须存在。", "cover: dangjian-wangge/cover.jpg",
+    ),
+    FieldSpec(
+        "photographer", _T.TEXT, "photographer", _R.OPTIONAL, "摄影",
+        "本文图片的作者（摄影），显示在图片说明中并写入图片文件；不写时署名网站版权方。单张图片可用同名说明文件另行指定（见手册）。",
+        "photographer: 张三",
+    ),
+    FieldSpec(
+        "slug", _T.SLUG, "slug", _R.WHEN_PUBLISHED, "网址名",
+        "文章网址的最后一段。不写时由标题拼音生成；发布后固定不变，改标题不改网址。全站不得重复。",
+        "slug: dang-jian-yin-ling-xiang-cun-zhi-li",
+    ),
+    FieldSpec(
+        "aliases", _T.ALIASES, "aliases", _R.OPTIONAL, "旧网址名",
+        "发布后万一改了网址名，把以前的网址名写在这里，旧网址会自动跳转到新网址，媒体引用的旧链接不会失效。"
+        "文章换了栏目时写成 旧栏目文件夹/旧网址名。",
+        "aliases: [old-slug, dangjian/old-slug]",
+    ),
+    FieldSpec(
+        "reviews", _T.REVIEWS, "reviews", _R.AUTOMATIC, "审核记录",
+        "三审记录：每一级（初审、复审、终审）的审核人和日期，由 review 命令写入，不要手改。发布前三级须由三个不同的人完成。",
+        "reviews: [{level: 初审, by: 张三, date: 2025-03-20}]",
+    ),
+    FieldSpec(
+        "status", _T.STATUS, "status", _R.OPTIONAL, "状态",
+        "draft（草稿，默认）、review（待审）、published（已发布）。只有已发布的文章会出现在网站上；"
+        "请用 review、publish 命令改状态，不要手改。",
+        "status: published",
+    ),
+    FieldSpec(
+        "rights", _T.RIGHTS, "rights", _R.OPTIONAL, "版权信息",
+        "覆盖网站默认的版权声明。可用子字段：" + "、".join(f"{key}（{label}）" for key, label in RIGHTS_FIELDS.items()) + "。",
+        "rights: {holder: 北海日报社, original_source: 北海日报}",
+    ),
+)}
+del _T, _R
+
 STATUS_WORDS = {
     "draft": Status.DRAFT,
     "草稿": Status.DRAFT,
@@ -112,14 +158,46 @@ STATUS_WORDS = {
     "已发布": Status.PUBLISHED,
 }
 
+LONG_SUMMARY = 200  # characters; the help advises 120
+
+# ---------------------------------------------------------------------------------------------
+# The handbook's field table.
+
+FIELDS_START = "<!-- fields:start -->"
+FIELDS_END = "<!-- fields:end -->"
+_COLUMNS = ("字段", "含义", "写法", "是否必填", "说明", "示例")
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def fields_markdown() -> str:
+    """The handbook's field table, one row per field of `FIELDS` (ends with a newline)."""
+    rows = ["| " + " | ".join(_COLUMNS) + " |", "|" + " --- |" * len(_COLUMNS)]
+    for spec in FIELDS.values():
+        cells = (f"`{spec.name}`", spec.label, spec.kind, spec.required, spec.help, f"`{spec.example}`")
+        rows.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
+    return "\n".join(rows) + "\n"
+
+
+def handbook_with_fields(handbook: str) -> str:
+    """`handbook` with the text between FIELDS_START and FIELDS_END replaced by `fields_markdown()`."""
+    start, end = handbook.find(FIELDS_START), handbook.find(FIELDS_END)
+    if start < 0 or end < start:
+        raise ValueError(f"the handbook has no {FIELDS_START} … {FIELDS_END} markers")
+    return handbook[: start + len(FIELDS_START)] + "\n" + fields_markdown() + handbook[end:]
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates.
+
 _DATE_FORMATS = (
     "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y/%m/%d %H:%M", "%Y/%m/%d",
     "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
 )
 _CHINESE_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日(?:\s*(\d{1,2})[:：](\d{2}))?$")
 _WITH_ZONE = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$")
-_LIST_SEPARATORS = re.compile(r"[，,、；;]\s*")
-
 # Dates staff write are the site's local time (北京时间), without a zone. The range keeps every
 # date a non-negative 32-bit Unix time in any zone: SOURCE_DATE_EPOCH, file and feed timestamps.
 EARLIEST_DATE = datetime(1970, 1, 2)
@@ -165,6 +243,12 @@ def zoned_date(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo is not None else None
 
 
+# ---------------------------------------------------------------------------------------------
+# Reading the fields.
+
+_LIST_SEPARATORS = re.compile(r"[，,、；;]\s*")
+
+
 def as_text(value: Any) -> str | None:
     """A text field's value as text: strings and numbers; None for anything else."""
     if isinstance(value, str):
@@ -178,19 +262,38 @@ def as_text(value: Any) -> str | None:
 
 
 class _Checker:
-    """Collects problems for one file while the fields are read."""
+    """Reads one file's fields and collects their problems; knows the file's place in the archive."""
 
-    def __init__(self, path: str, front: FrontMatter):
+    def __init__(
+        self,
+        path: str,
+        front: FrontMatter,
+        source_path: str,
+        folder_section: Section,
+        sections: list[Section],
+        file_exists: Callable[[str], bool],
+    ):
         self.path = path
         self.front = front
+        self.source_path = source_path
+        self.folder_section = folder_section
+        self.sections = sections
+        self.file_exists = file_exists
         self.problems: list[Problem] = []
+        self.values: dict[str, Any] = {}  # model attribute -> value read so far
+        self.refused: set[str] = set()  # fields with an error: not reported missing as well
 
     def error(self, key: str, code: str, message: str, hint: str = "") -> None:
         """`key` may name a sub-field (rights.license_url, reviews.0): its own line is used when known."""
+        self.refused.add(key.split(".", 1)[0])
         self.problems.append(Problem(self.path, self.front.line_of(key), code, message, hint))
 
     def warn(self, key: str, code: str, message: str, hint: str = "") -> None:
         self.problems.append(Problem(self.path, self.front.line_of(key), code, message, hint, Severity.WARNING))
+
+    @property
+    def has_errors(self) -> bool:
+        return any(problem.is_error for problem in self.problems)
 
     def clean(self, key: str, label: str, value: str) -> str | None:
         """`value` without stray zero-width characters, or None (and an error) when it holds characters
@@ -268,161 +371,89 @@ def _find_section(value: str, sections: list[Section]) -> Section | None:
     return None
 
 
-def validate_article(
-    path: str,
-    source_path: str,
-    front: FrontMatter,
-    folder_section: Section,
-    sections: list[Section],
-    file_exists: Callable[[str], bool],
-    default_source: str,
-) -> tuple[Article | None, list[Problem]]:
-    """Check one article's front matter and build its `Article`.
-
-    `path` is what problems report (relative to the project), `source_path`
-    is relative to docs/, `file_exists` answers for docs/-relative paths.
-    """
-    check = _Checker(path, front)
-    data = front.data
-
-    for key in data:
-        if key not in FIELDS:
-            check.error(key, "unknown-field", f"未知字段 {shown(key)}。", _suggest(key, list(FIELDS)))
-
-    title = check.text("title")
-    if not title and (data.get("title") is None or isinstance(data.get("title"), str)):
-        check.error("title", "missing-field", "缺少标题（title）。", f"在头信息中加一行，例如 {FIELDS['title'].example}")
-
-    status_value = data.get("status", "draft")
-    status_text = as_text(status_value)
-    status = STATUS_WORDS.get(status_text.strip()) if status_text is not None else None
+def _read_status(check: _Checker, spec: FieldSpec) -> Status:
+    value = check.front.data.get(spec.name, Status.DRAFT.value)
+    text = as_text(value)
+    status = STATUS_WORDS.get(text.strip()) if text is not None else None
     if status is None:
         check.error(
-            "status", "bad-status", f"状态（status）写成了 {shown(status_value)}，无法识别。",
+            spec.name, "bad-status", f"{spec.label}（{spec.name}）写成了 {shown(value)}，无法识别。",
             "只能是 draft（草稿）、review（待审）或 published（已发布）。",
         )
-        status = Status.DRAFT
-    publishing = status is Status.PUBLISHED
+        return Status.DRAFT
+    return status
 
-    section = folder_section
-    declared = check.text("section")
+
+def _read_section(check: _Checker, spec: FieldSpec) -> Section:
+    """The section is the file's folder; the field may only confirm it."""
+    declared = check.text(spec.name)
     if declared:
-        found = _find_section(declared, sections)
+        found = _find_section(declared, check.sections)
+        folder = check.folder_section
         if found is None:
             check.error(
-                "section", "unknown-section", f"没有名为“{shown(declared)}”的栏目。",
-                "可用的栏目：" + "、".join(f"{s.title}（{s.id}）" for s in sections),
+                spec.name, "unknown-section", f"没有名为“{shown(declared)}”的栏目。",
+                "可用的栏目：" + "、".join(f"{s.title}（{s.id}）" for s in check.sections),
             )
-        elif found != folder_section:
+        elif found != folder:
             check.error(
-                "section", "section-mismatch",
-                f"栏目写的是“{found.title}”，但文件放在“{folder_section.title}”的文件夹（docs/{folder_section.id}/）里。",
+                spec.name, "section-mismatch",
+                f"栏目写的是“{found.title}”，但文件放在“{folder.title}”的文件夹（docs/{folder.id}/）里。",
                 f"把文件移到 docs/{found.id}/，或删掉 section 这一行。",
             )
+    return check.folder_section
 
-    published_at = check.date("date")
-    updated = check.date("updated")
-    if publishing and "date" not in data:
-        check.error("date", "missing-field", "已发布的文章缺少发布时间（date）。", f"在头信息中加一行，例如 {FIELDS['date'].example}")
-    if published_at and updated and updated < published_at:
-        check.error("updated", "updated-before-date", "更新时间早于发布时间。", "检查两个日期是否写反。")
 
-    authors = check.text_list("authors")
-    if publishing and not data.get("authors"):
-        check.error("authors", "missing-field", "已发布的文章缺少作者（authors）。", f"在头信息中加一行，例如 {FIELDS['authors'].example}")
-
-    editor = check.text("editor")
-    if publishing and not editor:
-        check.error("editor", "missing-field", "已发布的文章缺少责任编辑（editor）。", f"在头信息中加一行，例如 {FIELDS['editor'].example}")
-
-    slug = check.text("slug")
-    if slug:
-        if not is_valid_slug(slug):
-            check.error(
-                "slug", "bad-slug", f"网址名（slug）“{shown(slug)}”不合格。",
-                f"只能用小写字母、数字和连字符，且不超过 80 个字符，例如 {pinyin_slug(title or '示例标题')}。",
-            )
-            slug = ""
-    elif publishing:
-        suggestion = pinyin_slug(title) if title else "..."
+def _read_slug(check: _Checker, spec: FieldSpec) -> str:
+    slug = check.text(spec.name)
+    if slug and not is_valid_slug(slug):
         check.error(
-            "slug", "slug-not-fixed", "已发布的文章必须写明网址名（slug），发布后网址不再随标题变化。",
-            f"在头信息中加一行：slug: {suggestion}",
+            spec.name, "bad-slug", f"{spec.label}（{spec.name}）“{shown(slug)}”不合格。",
+            f"只能用小写字母、数字和连字符，且不超过 80 个字符，例如 {pinyin_slug(check.values.get('title') or '示例标题')}。",
         )
-    if not slug and title:
-        slug = pinyin_slug(title)
-        if not slug and not check.problems:  # e.g. a title of only punctuation: the article would vanish silently
+        return ""
+    return slug
+
+
+def _read_aliases(check: _Checker, spec: FieldSpec) -> tuple[str, ...]:
+    aliases = check.text_list(spec.name)
+    for alias in aliases:
+        folder, _, slug = alias.rpartition("/")
+        if not is_valid_slug(slug) or (folder and folder not in {s.id for s in check.sections}):
             check.error(
-                "slug", "no-slug", f"无法从标题“{shown(title)}”生成网址名。",
-                "在头信息中加一行 slug: 网址名（小写字母、数字和连字符），例如 slug: ce-shi-wen-zhang",
+                spec.name, "bad-alias", f"{spec.label}“{alias}”不合格。",
+                "写以前用过的网址名（小写字母、数字、连字符），或 栏目文件夹/网址名，例如 dangjian/old-slug。",
             )
-
-    cover = check.text("cover")
-    cover_path = None
-    if cover:
-        folder = source_path.rsplit("/", 1)[0]
-        cover_path = _normalise(f"{folder}/{cover}")
-        if cover_path is None or not file_exists(cover_path):
-            check.error(
-                "cover", "missing-cover", f"封面图文件不存在：{shown(cover)}。",
-                "路径相对于本文章文件，例如图片放在同名文件夹里就写 cover: 文章文件名/cover.jpg；注意大小写和扩展名。",
-            )
-            cover_path = None
-
-    rights = _rights(check)
-    aliases = _aliases(check, sections)
-    reviews = _reviews(check)
-
-    summary = check.text("summary")
-    if len(summary) > 200:
-        check.warn("summary", "long-summary", f"摘要有 {len(summary)} 个字，过长。", "摘要建议在 120 字以内。")
-
-    tags = check.text_list("tags")
-    villages = check.text_list("villages")
-    source = check.text("source") or default_source
-    photographer = check.text("photographer")
-
-    if any(p.is_error for p in check.problems) or not title or not slug:
-        return None, check.problems
-
-    body = front.body
-    article = Article(
-        source_path=source_path,
-        section=section,
-        title=title,
-        slug=slug,
-        status=status,
-        date=published_at,
-        updated=updated,
-        authors=authors,
-        source=source,
-        editor=editor,
-        tags=tags,
-        villages=villages,
-        summary=summary or excerpt(body),
-        cover=cover_path,
-        rights=rights,
-        photographer=photographer,
-        aliases=aliases,
-        reviews=reviews,
-        body_chars=count_characters(body),
-        body=body,
-        body_line=front.body_line,
-    )
-    return article, check.problems
+    return aliases
 
 
-def _reviews(check: _Checker) -> tuple[Review, ...]:
-    value = check.front.data.get("reviews")
+def _read_path(check: _Checker, spec: FieldSpec) -> str | None:
+    """A file named relative to the article, as a docs/-relative path; None when absent or missing."""
+    written = check.text(spec.name)
+    if not written:
+        return None
+    folder = check.source_path.rsplit("/", 1)[0]
+    path = _normalise(f"{folder}/{written}")
+    if path is None or not check.file_exists(path):
+        check.error(
+            spec.name, "missing-cover", f"{spec.label}文件不存在：{shown(written)}。",
+            "路径相对于本文章文件，例如图片放在同名文件夹里就写 cover: 文章文件名/cover.jpg；注意大小写和扩展名。",
+        )
+        return None
+    return path
+
+
+def _read_reviews(check: _Checker, spec: FieldSpec) -> tuple[Review, ...]:
+    value = check.front.data.get(spec.name)
     if value is None:
         return ()
     hint = "审核记录由 township-archive review 命令写入，请用命令重新记录，不要手改。"
     if not isinstance(value, list):
-        check.error("reviews", "bad-reviews", "审核记录（reviews）格式不对。", hint)
+        check.error(spec.name, "bad-reviews", f"{spec.label}（{spec.name}）格式不对。", hint)
         return ()
     reviews = []
     for number, entry in enumerate(value):
-        where = f"reviews.{number}"
+        where = f"{spec.name}.{number}"
         by = as_text(entry.get("by")) if isinstance(entry, dict) else None
         day = as_text(entry.get("date") or "") if isinstance(entry, dict) else None
         level = entry.get("level") if isinstance(entry, dict) else None
@@ -439,28 +470,16 @@ def _reviews(check: _Checker) -> tuple[Review, ...]:
     return tuple(reviews)
 
 
-def _aliases(check: _Checker, sections: list[Section]) -> tuple[str, ...]:
-    aliases = check.text_list("aliases")
-    for alias in aliases:
-        folder, _, slug = alias.rpartition("/")
-        if not is_valid_slug(slug) or (folder and folder not in {s.id for s in sections}):
-            check.error(
-                "aliases", "bad-alias", f"旧网址名“{alias}”不合格。",
-                "写以前用过的网址名（小写字母、数字、连字符），或 栏目文件夹/网址名，例如 dangjian/old-slug。",
-            )
-    return aliases
-
-
-def _rights(check: _Checker) -> RightsOverride:
-    value = check.front.data.get("rights")
+def _read_rights(check: _Checker, spec: FieldSpec) -> RightsOverride:
+    value = check.front.data.get(spec.name)
     if value is None:
         return RightsOverride()
     if not isinstance(value, dict):
-        check.error("rights", "bad-type", "版权信息（rights）应当是一组子字段。", f"示例：{FIELDS['rights'].example}")
+        check.error(spec.name, "bad-type", f"{spec.label}（{spec.name}）应当是一组子字段。", f"示例：{spec.example}")
         return RightsOverride()
     values: dict[str, str] = {}
     for key, item in value.items():
-        where = f"rights.{key_text(key)}"
+        where = f"{spec.name}.{key_text(key)}"
         text = as_text(item) if not isinstance(item, float) else None
         if key not in RIGHTS_FIELDS:
             check.error(where, "unknown-field", f"版权信息中有未知子字段 {shown(key)}。", _suggest(shown(key), list(RIGHTS_FIELDS)))
@@ -473,11 +492,117 @@ def _rights(check: _Checker) -> RightsOverride:
     for url_key in ("license_url", "original_url"):
         if values.get(url_key) and (reason := url_problem(values[url_key], relative=False, mailto=False)):
             check.error(
-                f"rights.{url_key}", "bad-url", f"版权信息的 {url_key}（{RIGHTS_FIELDS[url_key]}）不能使用：{reason}",
+                f"{spec.name}.{url_key}", "bad-url", f"版权信息的 {url_key}（{RIGHTS_FIELDS[url_key]}）不能使用：{reason}",
                 "写完整的网址，以 https:// 或 http:// 开头，例如 https://creativecommons.org/licenses/by/4.0/",
             )
             del values[url_key]
     return RightsOverride(**values)
+
+
+_READERS: dict[FieldType, Callable[[_Checker, FieldSpec], Any]] = {
+    FieldType.TEXT: lambda check, spec: check.text(spec.name),
+    FieldType.TEXT_LIST: lambda check, spec: check.text_list(spec.name),
+    FieldType.DATE: lambda check, spec: check.date(spec.name),
+    FieldType.STATUS: _read_status,
+    FieldType.SECTION: _read_section,
+    FieldType.SLUG: _read_slug,
+    FieldType.ALIASES: _read_aliases,
+    FieldType.PATH: _read_path,
+    FieldType.REVIEWS: _read_reviews,
+    FieldType.RIGHTS: _read_rights,
+}
+
+
+def _report_missing(check: _Checker, spec: FieldSpec) -> None:
+    if spec.type is FieldType.SLUG:  # a published address must not follow later changes of the title
+        title = check.values.get("title") or ""
+        check.error(
+            spec.name, "slug-not-fixed", f"已发布的文章必须写明{spec.label}（{spec.name}），发布后网址不再随标题变化。",
+            f"在头信息中加一行：{spec.name}: {pinyin_slug(title) or '...'}",
+        )
+        return
+    whose = "已发布的文章" if spec.requirement is Requirement.WHEN_PUBLISHED else ""
+    check.error(spec.name, "missing-field", f"{whose}缺少{spec.label}（{spec.name}）。", f"在头信息中加一行，例如 {spec.example}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules that involve more than one field, or the body and the site's settings. Each may change the
+# values read (a default from another field) and report problems; they run in this order.
+
+
+def _updated_after_date(check: _Checker, values: dict[str, Any], body: str, default_source: str) -> None:
+    if values["date"] and values["updated"] and values["updated"] < values["date"]:
+        check.error("updated", "updated-before-date", "更新时间早于发布时间。", "检查两个日期是否写反。")
+
+
+def _slug_from_title(check: _Checker, values: dict[str, Any], body: str, default_source: str) -> None:
+    if values["slug"] or not values["title"]:
+        return
+    values["slug"] = pinyin_slug(values["title"])
+    # e.g. a title of only punctuation: without a problem the article would vanish silently.
+    if not values["slug"] and not check.refused & {"title", "slug"}:
+        check.error(
+            "slug", "no-slug", f"无法从标题“{shown(values['title'])}”生成网址名。",
+            "在头信息中加一行 slug: 网址名（小写字母、数字和连字符），例如 slug: ce-shi-wen-zhang",
+        )
+
+
+def _summary_from_body(check: _Checker, values: dict[str, Any], body: str, default_source: str) -> None:
+    if len(values["summary"]) > LONG_SUMMARY:
+        check.warn("summary", "long-summary", f"摘要有 {len(values['summary'])} 个字，过长。", "摘要建议在 120 字以内。")
+    values["summary"] = values["summary"] or excerpt(body)
+
+
+def _source_from_settings(check: _Checker, values: dict[str, Any], body: str, default_source: str) -> None:
+    values["source"] = values["source"] or default_source
+
+
+_RULES = (_updated_after_date, _slug_from_title, _summary_from_body, _source_from_settings)
+
+
+def validate_article(
+    path: str,
+    source_path: str,
+    front: FrontMatter,
+    folder_section: Section,
+    sections: list[Section],
+    file_exists: Callable[[str], bool],
+    default_source: str,
+) -> tuple[Article | None, list[Problem]]:
+    """Check one article's front matter and build its `Article`.
+
+    `path` is what problems report (relative to the project), `source_path`
+    is relative to docs/, `file_exists` answers for docs/-relative paths.
+    """
+    check = _Checker(path, front, source_path, folder_section, sections, file_exists)
+
+    for key in front.data:
+        if key not in FIELDS:
+            check.error(key, "unknown-field", f"未知字段 {shown(key)}。", _suggest(key, list(FIELDS)))
+
+    values = check.values
+    for spec in FIELDS.values():
+        values[spec.attr] = _READERS[spec.type](check, spec)
+
+    publishing = values["status"] is Status.PUBLISHED
+    for spec in FIELDS.values():
+        required = spec.requirement is Requirement.ALWAYS or (spec.requirement is Requirement.WHEN_PUBLISHED and publishing)
+        if required and not values[spec.attr] and spec.name not in check.refused:
+            _report_missing(check, spec)
+
+    for rule in _RULES:
+        rule(check, values, front.body, default_source)
+
+    if check.has_errors or not values["title"] or not values["slug"]:
+        return None, check.problems
+    article = Article(
+        source_path=source_path,
+        **values,
+        body_chars=count_characters(front.body),
+        body=front.body,
+        body_line=front.body_line,
+    )
+    return article, check.problems
 
 
 def _normalise(path: str) -> str | None:
