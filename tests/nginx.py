@@ -49,12 +49,12 @@ def worker_user() -> str | None:
 
 def project_redirects(config_file: Path) -> list[tuple[str, str]]:
     """The old addresses of a project's articles, as `township-archive build` writes them."""
-    from township_archive.cli import CliError, _load_content
+    from township_archive.cli import CliError, _project_archive_of
 
     if not config_file.is_file():
         return []
     try:
-        archive = _load_content(config_file)[2]
+        archive = _project_archive_of(config_file)[1]
     except CliError:
         return []  # not a township-archive project (the benchmark's stock Material site)
     return archive_redirects(archive)

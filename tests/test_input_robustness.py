@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import article, copy_project
-from township_archive.config import ArchiveConfig
 from township_archive.content.frontmatter import parse
 from township_archive.content.model import Section
 from township_archive.content.schema import validate_article
 from township_archive.media.library import _read_sidecar, sidecar_from_text
+from township_archive.mkdocs.config import ArchiveConfig
 from township_archive.problems import Problem
 from township_archive.safe_url import is_safe_url, url_problem
 from township_archive.villages import load_villages, villages_from_text

@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import shutil
 import subprocess
@@ -34,28 +33,18 @@ from .content.loader import load_archive
 from .content.schema import FIELDS
 from .problems import Problem, Severity, display_path
 
-PLUGIN_NAME = "township-archive"
-
 
 class CliError(Exception):
     """A failure explained to the user in Chinese; no traceback is shown."""
 
 
 def _load_project(config_file: Path):
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+    from .mkdocs.project import ProjectError, load_project
 
-    if not config_file.is_file():
-        raise CliError(f"找不到配置文件 {config_file}。请在项目文件夹里运行，或用 --config 指定 mkdocs.yml。")
-    logging.getLogger("mkdocs").setLevel(logging.ERROR)
     try:
-        config = load_config(str(config_file))
-    except (ConfigurationError, SystemExit) as error:
-        raise CliError(f"{config_file} 配置有误：{error}") from None
-    plugin = config.plugins.get(PLUGIN_NAME)
-    if plugin is None:
-        raise CliError(f"{config_file} 的 plugins 中没有 {PLUGIN_NAME}。")
-    return config, plugin
+        return load_project(config_file)
+    except ProjectError as error:
+        raise CliError(str(error)) from None
 
 
 def _today(args) -> datetime:
@@ -72,46 +61,39 @@ def _today(args) -> datetime:
 
 
 def check_project(config_file: Path, today: datetime | None = None):
-    """All problems of the project: configuration, content, images and (with `today`) the inspection lint."""
+    """All problems of the project: configuration, content, images, bodies and (with `today`) the inspection lint.
+
+    The content, images and villages are read and planned by the same `plan.prepare` as the build."""
     from .authoring.lint import lint_archive
-    from .config import media_settings_of
-    from .media.library import build_library
+    from .plan import prepare
     from .progress import terminal_progress
     from .safety.files import active_file_problems
-    from .site_checks import config_links, link_problems, site_url_problems, theme_problems
+    from .site_checks import site_url_problems
 
-    config, plugin, archive, project, content_problems = _load_content(config_file)
-    from .villages import load_villages
-
-    problems = theme_problems(config_file, config.theme.get("font"), config.site_url)
-    problems += site_url_problems(config_file, config.site_url)  # check only: a placeholder must not stop --strict builds
-    problems += link_problems(config_file, config_links(config), config.extra)
+    project = _load_project(config_file)
+    settings = project.settings
+    plan, content_problems = prepare(settings, progress=terminal_progress("检查图片", sys.stderr))
+    problems = list(project.config_problems)
+    problems += site_url_problems(config_file, project.site_url)  # check only: a placeholder must not stop --strict builds
     problems += content_problems
-    problems += load_villages(project / plugin.config.villages_file, plugin.config.villages_file)[1]
-    if plugin.config.media.enabled:
-        _library, media_problems = build_library(
-            Path(config.docs_dir), project, archive, media_settings_of(plugin.config, project),
-            progress=terminal_progress("检查图片", sys.stderr),
-        )
-        problems += media_problems
-    problems += _body_problems(config, plugin, archive, project)
-    if not plugin.config.allow_active_files:
-        problems += active_file_problems(archive.active_files, display_path(Path(config.docs_dir), project))
+    problems += _body_problems(settings, plan.archive)
+    if not settings.allow_active_files:
+        problems += active_file_problems(plan.archive.active_files, display_path(settings.docs_dir, settings.project_dir))
     if today is not None:
-        problems += lint_archive(archive, Path(config.docs_dir), project, dict(plugin.config.terms), today)
-    return sorted(problems), archive, config, plugin
+        problems += lint_archive(plan.archive, settings.docs_dir, settings.project_dir, dict(settings.terms), today)
+    return sorted(problems), plan
 
 
-def _body_problems(config, plugin, archive, project: Path) -> list[Problem]:
+def _body_problems(settings, archive) -> list[Problem]:
     """What the body HTML policy would remove from each article, drafts included, at its source line:
     the body rendered with the site's Markdown extensions, as the build renders it."""
     import markdown
 
     from .safety.body import BodyPolicy, clean_body, removal_problems
 
-    renderer = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
-    policy = BodyPolicy(tuple(plugin.config.embeds))
-    docs = display_path(Path(config.docs_dir), project)
+    renderer = markdown.Markdown(extensions=list(settings.markdown.extensions), extension_configs=dict(settings.markdown.configs))
+    policy = BodyPolicy(settings.embeds)
+    docs = display_path(settings.docs_dir, settings.project_dir)
     problems: list[Problem] = []
     for article in archive.articles:
         _cleaned, removed = clean_body(renderer.reset().convert(article.body), policy)
@@ -145,7 +127,7 @@ def _reproducible_env(args) -> dict[str, str]:
     env = dict(os.environ)
     if "SOURCE_DATE_EPOCH" not in env:
         try:
-            _config, _plugin, archive, _project = _project_archive(args)
+            archive = _project_archive(args)[1]
         except CliError:
             return env  # the build itself will report the configuration problem
         if archive.published and archive.published[0].date:
@@ -192,9 +174,9 @@ def _write_nginx(config_file: Path, out: Path, console: Console) -> None:
 
     from .serving import UnsafeRedirect, archive_redirects, write_nginx_snippets
 
-    _config, plugin, archive, _project = _load_content(config_file)[:4]
+    project, archive = _project_archive_of(config_file)
     try:
-        written = write_nginx_snippets(out, archive_redirects(archive), plugin.config.embeds)
+        written = write_nginx_snippets(out, archive_redirects(archive), project.settings.embeds)
     except UnsafeRedirect as error:
         raise CliError(str(error)) from None
     console.print(f"nginx 配置片段（安全策略、旧网址跳转）：{', '.join(str(p) for p in written)}", highlight=False)
@@ -215,10 +197,13 @@ def cmd_offline(args, console: Console) -> int:
     from .content.slugs import pinyin_slug
     from .serving import make_world_readable
 
-    config, plugin, archive, project = _project_archive(args)
+    loaded, archive = _project_archive(args)
+    settings = loaded.settings
+    project = settings.project_dir
     newest = archive.published[0].date if archive.published else None
     stamp = bundle.content_date_stamp(newest)
-    name = plugin.config.offline.bundle_name or pinyin_slug(config.site_name, max_length=60) or "archive"
+    site_name = settings.identity.site_name
+    name = settings.offline.bundle_name or pinyin_slug(site_name, max_length=60) or "archive"
     root_name = f"{name}-offline-{stamp}" + ("-kiosk" if args.kiosk else "")
     dist = (project / args.dist).resolve()
     folder, zip_path = dist / root_name, dist / f"{root_name}.zip"
@@ -235,7 +220,7 @@ def cmd_offline(args, console: Console) -> int:
         if subprocess.run(command, cwd=project, env=env, check=False).returncode != 0:
             console.print("[bold red]离线版构建失败[/]：请按上面的提示修改。dist/ 中原有的离线版保持不变。")
             return 1
-        bundle.write_guide(staging, config.site_name, newest.strftime("%Y年%m月%d日") if newest else "", args.kiosk,
+        bundle.write_guide(staging, site_name, newest.strftime("%Y年%m月%d日") if newest else "", args.kiosk,
                            f"township-archive verify {root_name}.zip")
         bundle.write_manifest(staging)
         make_world_readable(staging)  # mkdtemp made it 0700; a kiosk account or a copy to a USB stick must read it all
@@ -279,33 +264,28 @@ def _size(count: int) -> str:
     return f"{count / 1024 / 1024:.1f} MB" if count >= 1024 * 1024 else f"{count / 1024:.0f} KB"
 
 
-def _section(plugin, name: str):
-    from .config import sections_of
-
-    for section in sections_of(plugin.config):
-        if name in (section.id, section.title):
-            return section
-    choices = "、".join(f"{s.title}（{s.id}）" for s in sections_of(plugin.config))
-    raise CliError(f"没有名为“{name}”的栏目。可用的栏目：{choices}")
+def _section(settings, name: str):
+    section = settings.section(name)
+    if section is None:
+        choices = "、".join(f"{s.title}（{s.id}）" for s in settings.sections)
+        raise CliError(f"没有名为“{name}”的栏目。可用的栏目：{choices}")
+    return section
 
 
-def _load_content(config_file: Path):
-    """The loaded configuration, the plugin, the archive, the project folder and the content problems."""
-    from .config import default_source_of, sections_of
-
-    config, plugin = _load_project(config_file)
-    project = config_file.resolve().parent
-    archive, problems = load_archive(Path(config.docs_dir), sections_of(plugin.config), default_source_of(plugin.config), project)
-    return config, plugin, archive, project, problems
+def _project_archive_of(config_file: Path):
+    """The project and its archive (content problems are `check`'s to report)."""
+    project = _load_project(config_file)
+    settings = project.settings
+    archive, _problems = load_archive(settings.docs_dir, list(settings.sections), settings.identity.source, settings.project_dir)
+    return project, archive
 
 
 def _project_archive(args):
-    config, plugin, archive, project, _problems = _load_content(args.config)
-    return config, plugin, archive, project
+    return _project_archive_of(args.config)
 
 
-def _preview_hint(console: Console, config, plugin, path: Path) -> None:
-    relative = path.resolve().relative_to(Path(config.docs_dir).resolve()).as_posix()
+def _preview_hint(console: Console, settings, path: Path) -> None:
+    relative = path.resolve().relative_to(settings.docs_dir.resolve()).as_posix()
     console.print(f"预览：运行 [bold]make serve[/]，在浏览器打开 http://127.0.0.1:8000/{relative.removesuffix('.md')}/（草稿只在预览中可见）")
     console.print(f"检查：运行 [bold]make check[/]；送审：township-archive review {path} --level 初审 --by 姓名")
 
@@ -313,15 +293,16 @@ def _preview_hint(console: Console, config, plugin, path: Path) -> None:
 def cmd_new(args, console: Console) -> int:
     from .authoring.workflow import new_article
 
-    config, plugin, archive, _project = _project_archive(args)
-    section = _section(plugin, args.section)
+    project, archive = _project_archive(args)
+    settings = project.settings
+    section = _section(settings, args.section)
     path = new_article(
-        Path(config.docs_dir), section, args.title, _today(args), {a.slug for a in archive.articles},
+        settings.docs_dir, section, args.title, _today(args), {a.slug for a in archive.articles},
         authors=args.author, source=args.source or "", tags=args.tag,
     )
     console.print(f"[green]已新建草稿[/]：{path}")
     console.print(f"图片请放在：{path.with_suffix('')}/")
-    _preview_hint(console, config, plugin, path)
+    _preview_hint(console, settings, path)
     return 0
 
 
@@ -330,8 +311,9 @@ def cmd_import(args, console: Console) -> int:
     from .authoring import importer
     from .content.slugs import pinyin_slug
 
-    config, plugin, archive, _project = _project_archive(args)
-    section = _section(plugin, args.section)
+    project, archive = _project_archive(args)
+    settings = project.settings
+    section = _section(settings, args.section)
     source = args.file
     try:
         importer.check_source(source)  # missing, not a regular file, too large
@@ -352,7 +334,7 @@ def cmd_import(args, console: Console) -> int:
             raise CliError("不支持旧的 .doc 格式：请用 Word 打开后“另存为 .docx”再导入。")
         else:
             raise CliError(f"不支持导入 {suffix or '无扩展名'} 文件：可以导入 .docx、.txt、.html。")
-        path = importer.write_draft(Path(config.docs_dir), section.id, draft, slug, _today(args).strftime("%Y-%m-%d %H:%M"))
+        path = importer.write_draft(settings.docs_dir, section.id, draft, slug, _today(args).strftime("%Y-%m-%d %H:%M"))
     except (CliError, AuthoringError) as error:
         # The messages name the file: a name like "a[/]b.txt" must be shown, not read as Rich markup.
         raise CliError(str(error)) from None
@@ -361,7 +343,7 @@ def cmd_import(args, console: Console) -> int:
         console.print(f"提取了 {len(draft.images)} 张图片到 {path.with_suffix('')}/")
     if draft.rights:
         console.print("文末的版权/联系信息已移到头信息的 rights 中，请核对。")
-    _preview_hint(console, config, plugin, path)
+    _preview_hint(console, settings, path)
     return 0
 
 
@@ -411,20 +393,19 @@ def cmd_publish(args, console: Console) -> int:
 
 def _validate_one(args, path: Path, meta: dict, body: str) -> list[Problem]:
     from .authoring.editing import dump_front_matter
-    from .config import default_source_of, sections_of
     from .content.frontmatter import parse
     from .content.schema import validate_article
 
-    config, plugin = _load_project(args.config)
-    docs = Path(config.docs_dir).resolve()
+    settings = _load_project(args.config).settings
+    docs = settings.docs_dir.resolve()
     relative = path.resolve().relative_to(docs).as_posix()
-    sections = sections_of(plugin.config)
-    folder = _section(plugin, relative.split("/", 1)[0])
+    sections = list(settings.sections)
+    folder = _section(settings, relative.split("/", 1)[0])
     front, problems = parse(str(path), "---\n" + dump_front_matter(meta) + "---\n" + body)
     if front is None:
         return problems
     _article, article_problems = validate_article(
-        str(path), relative, front, folder, sections, lambda p: (docs / p).is_file(), default_source_of(plugin.config)
+        str(path), relative, front, folder, sections, lambda p: (docs / p).is_file(), settings.identity.source
     )
     return problems + article_problems
 
@@ -434,12 +415,13 @@ def cmd_report(args, console: Console) -> int:
     from .authoring.report import render_report
 
     today = _today(args)
-    problems, archive, config, _plugin = check_project(args.config, today)
+    problems, plan = check_project(args.config, today)
+    settings = plan.settings
     output = args.output
-    site_dir = Path(config.site_dir).resolve()
-    if output.resolve().is_relative_to(site_dir) or output.resolve().is_relative_to(Path(config.docs_dir).resolve()):
+    site_dir = _load_project(args.config).site_dir.resolve()
+    if output.resolve().is_relative_to(site_dir) or output.resolve().is_relative_to(settings.docs_dir.resolve()):
         raise CliError("内容报告不能写进 site/ 或 docs/：它只给编辑部看，不公开。")
-    write_atomically(output, render_report(archive, problems, config.site_name, today))
+    write_atomically(output, render_report(plan.archive, problems, settings.identity.site_name, today))
     console.print(f"[green]内容报告已生成[/]：{output}（用浏览器打开）")
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import math
 from dataclasses import dataclass, field
 
@@ -14,9 +15,21 @@ YEARS_URL = "archive/"
 VILLAGES_URL = "villages/"
 
 
+class ListingKind(str, enum.Enum):
+    """A str enum, so templates compare `listing.kind == "tag"` as before."""
+
+    SECTION = "section"
+    TAG = "tag"
+    YEAR = "year"
+    VILLAGE = "village"
+    TAG_INDEX = "tag-index"
+    YEAR_INDEX = "year-index"
+    VILLAGE_INDEX = "village-index"
+
+
 @dataclass(frozen=True)
 class ListingPage:
-    kind: str  # "section" | "tag" | "year" | "village" | "tag-index" | "year-index" | "village-index"
+    kind: ListingKind
     title: str
     base_url: str
     number: int = 1
@@ -60,7 +73,7 @@ class ListingPage:
 
 
 def paginate(
-    kind: str, title: str, base_url: str, articles: list[Article], page_size: int, description: str = ""
+    kind: ListingKind, title: str, base_url: str, articles: list[Article], page_size: int, description: str = ""
 ) -> list[ListingPage]:
     count = max(1, math.ceil(len(articles) / page_size))
     return [
@@ -94,7 +107,7 @@ class ListingPlan:
 
     def village_names(self) -> list[str]:
         """Villages in the data file's order, then those only articles mention."""
-        return [page.title for page in self.pages if page.kind == "village" and page.number == 1]
+        return [page.title for page in self.pages if page.kind is ListingKind.VILLAGE and page.number == 1]
 
     def village_url(self, name: str) -> str:
         return f"{VILLAGES_URL}{self.village_slugs[name]}/"
@@ -103,7 +116,7 @@ class ListingPlan:
         """(year, month) -> the chronicle page where that month begins, with its anchor."""
         found: dict[tuple[int, int], str] = {}
         for page in self.pages:
-            if page.kind == "year":
+            if page.kind is ListingKind.YEAR:
                 for article in page.articles:
                     key = (article.date.year, article.date.month)
                     found.setdefault(key, f"{page.url}#m{article.date.month}")
@@ -114,22 +127,22 @@ def plan_listings(archive: Archive, page_size: int, village_names: list[str] | t
     plan = ListingPlan()
     for section in archive.sections:
         plan.pages += paginate(
-            "section", section.title, section.url, archive.in_section(section), page_size, section.description
+            ListingKind.SECTION, section.title, section.url, archive.in_section(section), page_size, section.description
         )
     tags = archive.by_tag()
     plan.tag_slugs = unique_slugs(list(tags))
-    plan.pages.append(ListingPage("tag-index", "标签", TAGS_URL, total=len(tags)))
+    plan.pages.append(ListingPage(ListingKind.TAG_INDEX, "标签", TAGS_URL, total=len(tags)))
     for tag in sorted(tags, key=lambda t: (-len(tags[t]), plan.tag_slugs[t])):
-        plan.pages += paginate("tag", tag, plan.tag_url(tag), tags[tag], page_size)
+        plan.pages += paginate(ListingKind.TAG, tag, plan.tag_url(tag), tags[tag], page_size)
     years = archive.by_year()
-    plan.pages.append(ListingPage("year-index", "大事记", YEARS_URL, total=len(archive.published)))
+    plan.pages.append(ListingPage(ListingKind.YEAR_INDEX, "大事记", YEARS_URL, total=len(archive.published)))
     for year, articles in years.items():
-        plan.pages += paginate("year", f"{year}年大事记", f"{YEARS_URL}{year}/", articles, page_size)
+        plan.pages += paginate(ListingKind.YEAR, f"{year}年大事记", f"{YEARS_URL}{year}/", articles, page_size)
     by_village = archive.by_village()
     names = list(dict.fromkeys([*village_names, *sorted(by_village)]))
     if names:
         plan.village_slugs = unique_slugs(names)
-        plan.pages.append(ListingPage("village-index", "村庄名录", VILLAGES_URL, total=len(names)))
+        plan.pages.append(ListingPage(ListingKind.VILLAGE_INDEX, "村庄名录", VILLAGES_URL, total=len(names)))
         for name in names:
-            plan.pages += paginate("village", name, plan.village_url(name), by_village.get(name, []), page_size)
+            plan.pages += paginate(ListingKind.VILLAGE, name, plan.village_url(name), by_village.get(name, []), page_size)
     return plan

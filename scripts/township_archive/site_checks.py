@@ -15,11 +15,6 @@ from .safe_url import url_problem
 _SCHEME_LIKE = re.compile(r"^\W*(javascript|vbscript|data|file|blob)\W*:", re.IGNORECASE)
 
 
-def search_plugin(config):
-    """Material's search plugin from a loaded MkDocs config, or None when the site has no search box."""
-    return config.plugins.get("material/search") or config.plugins.get("search")
-
-
 def theme_problems(
     config_file: Path,
     font: Any,
@@ -91,11 +86,6 @@ def site_url_problems(config_file: Path, site_url: str | None) -> list[Problem]:
             Severity.WARNING,
         )
     ]
-
-
-def config_links(config) -> dict[str, str]:
-    """The top-level links of a loaded MkDocs config that themes print as href."""
-    return {key: config.get(key) or "" for key in ("site_url", "repo_url", "edit_uri")}
 
 
 # Keys in mkdocs.yml's `extra` that Material prints as href (homepage, social and alternate links, …).

@@ -1,23 +1,20 @@
-"""What the templates in overrides/ see: a read-only view of the site, date filters,
-the generated navigation and the stub source of generated listing pages."""
+"""What the templates in overrides/ see: a read-only, typed view of the site built from the plan.
+
+Engine-neutral: the adapter puts it into the template environment as `archive`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
-
-import yaml
-from jinja2 import pass_context
 
 from .content.loader import Archive
 from .content.model import Article, Section
-from .listings import TAGS_URL, VILLAGES_URL, YEARS_URL, ListingPage, ListingPlan
+from .listings import YEARS_URL, ListingPlan
 from .media.library import MediaLibrary
 from .media.model import ProcessedImage
+from .plan import SitePlan
 from .relations import ArticleLinks, article_links
 from .rights.notice import year_range
-from .urls import page_address
+from .settings import Identity, OfflineSettings
 from .villages import Honour, Village
 
 
@@ -67,7 +64,9 @@ class VillageView:
 
 @dataclass(frozen=True)
 class SiteView:
-    identity: Any  # the plugin's ArchiveConfig: sponsor, contact, registration, rights
+    identity: Identity  # site name, sponsor, contact, registration, rights
+    offline: OfflineSettings
+    archive_search: bool
     sections: tuple[SectionSummary, ...]
     latest: tuple[Article, ...]
     tags: tuple[NamedCount, ...]
@@ -83,44 +82,44 @@ class SiteView:
     csp_meta: str = ""  # the Content Security Policy the offline copy carries in each page
 
     @classmethod
-    def build(
-        cls, identity, archive: Archive, plan: ListingPlan, library: MediaLibrary, rights_url: str = "",
-        villages: list[Village] | tuple[Village, ...] = (), csp_meta: str = "",
-    ) -> SiteView:
+    def from_plan(cls, plan: SitePlan) -> SiteView:
+        archive, listings, settings = plan.archive, plan.listings, plan.settings
         published = archive.published
         by_tag = archive.by_tag()
         by_village = archive.by_village()
-        known = {v.name: v for v in villages}
+        known = {v.name: v for v in plan.villages}
         newest_year = published[0].year if published else None
-        month_urls = plan.month_urls()
+        month_urls = listings.month_urls()
         return cls(
-            identity=identity,
+            identity=settings.identity,
+            offline=settings.offline,
+            archive_search=settings.archive_search,
             sections=tuple(
                 SectionSummary(s, len(archive.in_section(s)), tuple(archive.in_section(s)[:3])) for s in archive.sections
             ),
-            latest=tuple(published[: identity.home_latest]),
+            latest=tuple(published[: settings.home_latest]),
             tags=tuple(
-                NamedCount(tag, len(by_tag[tag]), plan.tag_url(tag))
-                for tag in sorted(by_tag, key=lambda t: (-len(by_tag[t]), plan.tag_slugs[t]))
+                NamedCount(tag, len(by_tag[tag]), listings.tag_url(tag))
+                for tag in sorted(by_tag, key=lambda t: (-len(by_tag[t]), listings.tag_slugs[t]))
             ),
             years=tuple(
                 YearView(f"{y}年", len(a), f"{YEARS_URL}{y}/", _months(y, a, month_urls)) for y, a in archive.by_year().items()
             ),
             village_by_name={
                 name: VillageView(
-                    name, plan.village_url(name), known.get(name, Village(name)).description,
+                    name, listings.village_url(name), known.get(name, Village(name)).description,
                     known.get(name, Village(name)).honours, len(by_village.get(name, [])),
                 )
-                for name in plan.village_names()
+                for name in listings.village_names()
             },
             links=article_links(archive),
-            copyright_years=year_range(identity.rights.since_year, newest_year),
-            tag_urls={tag: plan.tag_url(tag) for tag in by_tag},
-            library=library,
+            copyright_years=year_range(settings.identity.rights.since_year, newest_year),
+            tag_urls={tag: listings.tag_url(tag) for tag in by_tag},
+            library=plan.library,
             total=len(published),
-            lastmods=_lastmods(archive, plan),
-            rights_url=rights_url,
-            csp_meta=csp_meta,
+            lastmods=_lastmods(archive, listings),
+            rights_url=plan.rights_url(),
+            csp_meta=plan.csp_meta,
         )
 
     def lastmod(self, src_uri: str) -> str:
@@ -157,58 +156,3 @@ def _lastmods(archive: Archive, plan: ListingPlan) -> dict[str, str]:
             lastmods[listing.src_uri] = max(_changed(a) for a in listing.articles)
     lastmods[""] = max((_changed(a) for a in archive.published), default="")
     return lastmods
-
-
-def chinese_date(value: datetime | None, with_time: bool = False) -> str:
-    if value is None:
-        return ""
-    text = f"{value.year}年{value.month}月{value.day}日"
-    if with_time and (value.hour or value.minute):
-        text += f" {value.hour:02d}:{value.minute:02d}"
-    return text
-
-
-def iso_date(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    return value.date().isoformat() if not (value.hour or value.minute) else value.isoformat(timespec="minutes")
-
-
-def install(env, site: SiteView, directory_urls: bool = True) -> None:
-    # Every value printed by a template, ours or Material's, is escaped unless it is Markup:
-    # only HTML the project built itself (the cleaned page body, tojson) is marked so.
-    env.autoescape = True
-    # MkDocs' `url` filter, with the folder rule of urls.page_address: offline, a folder is its index.html.
-    mkdocs_url = env.filters["url"]
-
-    @pass_context
-    def url(context, value: str) -> str:
-        return page_address(mkdocs_url(context, value), directory_urls)
-
-    env.filters["url"] = url
-    env.globals["archive"] = site
-    env.filters["chinese_date"] = chinese_date
-    env.filters["iso_date"] = iso_date
-
-
-def listing_source(listing: ListingPage) -> str:
-    """Markdown for a generated listing page: front matter only; the template draws the list."""
-    meta = {"title": listing.title if listing.number == 1 else f"{listing.title}（第 {listing.number} 页）"}
-    if listing.description:
-        meta["description"] = listing.description
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n"
-
-
-def navigation(archive: Archive, files) -> list:
-    """Home, the sections, tags, archive, then the other top-level pages: never single articles."""
-    nav: list = ["index.md"]
-    nav += [{section.title: f"{section.id}/index.md"} for section in archive.sections]
-    nav += [{"标签": f"{TAGS_URL}index.md"}, {"大事记": f"{YEARS_URL}index.md"}]
-    if files.get_file_from_path(f"{VILLAGES_URL}index.md") is not None:
-        nav.append({"村庄名录": f"{VILLAGES_URL}index.md"})
-    nav += sorted(
-        f.src_uri
-        for f in files.documentation_pages()
-        if "/" not in f.src_uri and f.src_uri != "index.md"
-    )
-    return nav

@@ -9,7 +9,8 @@ search results and redirect pages all go through `page_address`.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+import posixpath
+from urllib.parse import quote, urlsplit
 
 
 def is_relative(address: str) -> bool:
@@ -33,3 +34,26 @@ def page_address(address: str, directory_urls: bool = True) -> str:
     elif path.endswith("/"):
         path += "index.html"
     return path + question_mark + query + hash_mark + fragment
+
+
+def page_output(source: str, directory_urls: bool = True) -> tuple[str, str]:
+    """(output file, site address) of a Markdown page that is not an article, as the site writes it:
+    `about.md` is `about/index.html` at `about/` online, `about.html` offline; `x/index.md` is `x/index.html`."""
+    stem = source.removesuffix(".md")
+    name = stem.rpartition("/")[2]
+    if directory_urls and name != "index":
+        dest = f"{stem}/index.html"
+    else:
+        dest = f"{stem}.html"
+    folder, _, file_name = dest.rpartition("/")
+    url = (folder or ".") + "/" if directory_urls and file_name == "index.html" else dest
+    return dest, quote(url)
+
+
+def relative_url(target: str, base: str) -> str:
+    """Site path `target` as linked from the page at site path `base` (both '/'-separated, folders end in '/')."""
+    if base != ".":
+        folder, name = posixpath.split(base)
+        base = folder if "." in name else base  # a file's links start from its folder
+    relative = posixpath.relpath("/" + target, "/" + base)
+    return relative + "/" if target.endswith("/") else relative

@@ -1,4 +1,5 @@
-"""Typed configuration of the archive plugin (the `township-archive` block in mkdocs.yml).
+"""The archive plugin's options (the `township-archive` block in mkdocs.yml), validated with Chinese
+messages, and their translation into the engine-neutral `Settings`.
 
 Everything that names a particular township lives here, so another township can
 reuse the tooling by writing its own mkdocs.yml.
@@ -10,18 +11,20 @@ import difflib
 import re
 import string
 from pathlib import Path
+from types import MappingProxyType
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
 
-from .content.frontmatter import clean_text, shown, text_problem
-from .content.model import RESERVED_FOLDERS, RightsOverride, Section
-from .media.encode import find_cjk_font
-from .media.library import MediaSettings
-from .media.model import MediaSpec
-from .rights.notice import SiteRights
-from .safe_url import url_problem
-from .serving import embed_origin
+from ..content.frontmatter import clean_text, shown, text_problem
+from ..content.model import RESERVED_FOLDERS, RightsOverride, Section
+from ..media.encode import find_cjk_font
+from ..media.library import MediaSettings
+from ..media.model import MediaSpec
+from ..safe_url import url_problem
+from ..serving import embed_origin
+from ..settings import Contact, Identity, MarkdownSettings, OfflineSettings, Registration, RightsSettings, Settings
 
 PLUGIN_NAME = "township-archive"
 
@@ -472,17 +475,61 @@ class ArchiveConfig(_StrictConfig):
         return problems
 
 
-def sections_of(config: ArchiveConfig) -> list[Section]:
-    return [
-        Section(
-            s.id, s.title, s.description, s.stale_after_days, s.watermark,
-            RightsOverride(holder=s.rights.holder, notice=s.rights.notice, license=s.rights.license, license_url=s.rights.license_url),
-        )
-        for s in config.sections
-    ]
+def settings_of(config: ArchiveConfig, site: MkDocsConfig) -> Settings:
+    """The typed settings everything outside this package reads, from the plugin's options and mkdocs.yml."""
+    config_file = Path(site.config_file_path)
+    project = config_file.parent
+    offline = config.offline
+    rights = config.rights
+    return Settings(
+        project_dir=project,
+        docs_dir=Path(site.docs_dir),
+        config_file=config_file,
+        identity=Identity(
+            site_name=site.site_name,
+            site_url=site.site_url or "",
+            region=config.region,
+            sponsor=config.sponsor,
+            organizer=config.organizer,
+            default_source=config.default_source,
+            contact=Contact(config.contact.phone, config.contact.email, config.contact.address),
+            registration=Registration(
+                config.registration.icp, config.registration.icp_url, config.registration.police, config.registration.police_url,
+            ),
+            rights=RightsSettings(
+                rights.holder, rights.policy, rights.reprint_contact, rights.legal_counsel, rights.permission_howto, rights.since_year,
+            ),
+        ),
+        sections=tuple(_section(s) for s in config.sections),
+        media=_media_settings(config, project),
+        media_enabled=config.media.enabled,
+        lightbox=config.media.lightbox,
+        offline=OfflineSettings(offline.enabled, offline.kiosk, offline.idle_seconds, offline.bundle_name),
+        # Material's offline plugin turns directory URLs off after our on_config; the offline copy never has them.
+        directory_urls=site.use_directory_urls and not offline.enabled,
+        villages_file=config.villages_file,
+        archive_search=config.archive_search,
+        terms=MappingProxyType(dict(config.terms)),
+        embeds=tuple(config.embeds),
+        allow_active_files=config.allow_active_files,
+        rights_page=config.rights_page,
+        page_size=config.page_size,
+        feed_items=config.feed_items,
+        utc_offset=config.utc_offset,
+        home_latest=config.home_latest,
+        reading_speed=config.reading_speed,
+        markdown=MarkdownSettings(tuple(site.markdown_extensions), MappingProxyType(dict(site.mdx_configs))),
+    )
 
 
-def media_settings_of(config: ArchiveConfig, project_dir: Path) -> MediaSettings:
+def _section(s: SectionConfig) -> Section:
+    return Section(
+        s.id, s.title, s.description, s.stale_after_days, s.watermark,
+        RightsOverride(holder=s.rights.holder, notice=s.rights.notice, license=s.rights.license, license_url=s.rights.license_url),
+    )
+
+
+def _media_settings(config: ArchiveConfig, project_dir: Path) -> MediaSettings:
     media = config.media
     offline = config.offline.enabled
     spec = MediaSpec(
@@ -504,12 +551,3 @@ def media_settings_of(config: ArchiveConfig, project_dir: Path) -> MediaSettings
         watermark_text=watermark.text,
         watermark_font=font,
     )
-
-
-def site_rights_of(config: ArchiveConfig) -> SiteRights:
-    rights = config.rights
-    return SiteRights(rights.holder, rights.policy, rights.reprint_contact, rights.since_year)
-
-
-def default_source_of(config: ArchiveConfig) -> str:
-    return config.default_source or config.sponsor

@@ -1,0 +1,275 @@
+"""MkDocs adapter: wires the build's events to the archive's plan.
+
+Read the class top to bottom as the build's timeline. Every decision (drafts, output paths,
+templates, navigation, published media, generated files, redirects, search documents) is
+the plan's (`township_archive.plan`); the hooks only translate between MkDocs objects and it.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import sys
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from markupsafe import Markup
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from ..links import ExternalLinkExtension
+from ..media.figures import FigureContext, FigureExtension
+from ..plan import NavEntry, SitePlan, prepare
+from ..problems import Problem, count_errors, display_path
+from ..progress import terminal_progress
+from ..safety.body import BodyPolicy, clean_body, removal_problems
+from ..safety.files import active_file_problems
+from ..search.publish import SearchCollector, latest_manifest
+from ..settings import Settings
+from ..templating import SiteView
+from ..urls import relative_url
+from . import templating
+from .config import ArchiveConfig, settings_of
+from .offline import trim_offline_site
+from .project import config_problems
+from .search import point_material_index, search_plugin
+
+log = logging.getLogger("mkdocs.plugins.township_archive")
+# Our own stand-in for web workers on file://; the name tells Material's offline plugin not to add one.
+WORKER_SHIM = "assets/javascripts/iframe-worker.js"
+
+
+class ArchivePlugin(BasePlugin[ArchiveConfig]):
+    def __init__(self) -> None:
+        self.settings: Settings | None = None
+        self.plan: SitePlan | None = None
+        self.env = None
+        self.figures = FigureContext()
+        self.serving = False
+        self.dirty = False
+        self.search = SearchCollector()
+        self.body_policy = BodyPolicy()
+        self.clean_bodies: dict[str, Markup] = {}
+        self.pages_with_figures: set[str] = set()
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # `mkdocs serve` previews drafts, so their images are processed too.
+        self.serving = command == "serve"
+        # --dirty renders only changed pages, so the search index could only be partial.
+        self.dirty = dirty
+
+    # Configuration: refuse settings that would break the site in China or offline; read the typed
+    # settings; register the Markdown extensions that turn images into credited figures and mark
+    # external links. Runs before Material's offline plugin, so that it finds our worker shim and adds none from a CDN.
+    @event_priority(100)
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        if self.config.offline.enabled:
+            offline = config.plugins.get("material/offline") or config.plugins.get("offline")
+            if offline is None or not offline.config.enabled:
+                raise PluginError("离线版需要同时启用 Material 的 offline 插件（mkdocs.yml 中 offline 的 enabled）。")
+            config.extra["polyfills"] = [*config.extra.get("polyfills", []), WORKER_SHIM]
+        self._report(config_problems(config), "站点配置")
+        self.settings = settings = settings_of(self.config, config)
+        self.figures = FigureContext(lightbox=settings.lightbox)
+        self.body_policy = BodyPolicy(settings.embeds, settings.directory_urls)
+        if settings.media_enabled:
+            config.markdown_extensions.append(FigureExtension(self.figures))
+        config.markdown_extensions.append(ExternalLinkExtension(urlsplit(settings.identity.site_url).hostname))
+        return config
+
+    # Content is read, checked and planned before MkDocs empties site_dir,
+    # so a broken article never costs the last good site.
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        if not self.config.enabled:
+            return
+        self.clean_bodies, self.pages_with_figures = {}, set()
+        self.plan, problems = prepare(
+            self.settings, include_drafts=self.serving, progress=terminal_progress("处理图片", sys.stderr)
+        )
+        library = self.plan.library
+        if library.processed or library.cached:
+            log.info(f"图片：新处理 {library.processed} 张，使用缓存 {library.cached} 张")
+        self.figures.library = library
+        self._report(problems, "内容检查")
+        self.search = SearchCollector()
+
+    # The plan's files: output paths, drafts (kept for `mkdocs serve`), withheld originals,
+    # image variants, listing pages, generated files, and the navigation.
+    @event_priority(50)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled or self.plan is None:
+            return None
+        plan = self.plan
+        for file in files:
+            src = file.src_uri
+            if (dest := plan.dest(src)) is not None:
+                _move(file, dest)
+            if plan.is_withheld(src):
+                file.inclusion = InclusionLevel.EXCLUDED
+            elif plan.is_draft(src):
+                file.inclusion = InclusionLevel.DRAFT
+            elif not plan.in_nav(src):
+                file.inclusion = InclusionLevel.NOT_IN_NAV
+        if not plan.settings.allow_active_files:
+            for problem in active_file_problems(plan.archive.active_files, self._docs_shown()):
+                log.warning(problem.as_text())
+        for path, source in plan.copied.items():
+            files.append(File.generated(config, path, abs_src_path=str(source)))
+        for listing in plan.listings.pages:
+            if files.get_file_from_path(listing.src_uri) is None:
+                files.append(File.generated(config, listing.src_uri, content=templating.listing_source(listing)))
+            if not plan.in_nav(listing.src_uri):
+                files.get_file_from_path(listing.src_uri).inclusion = InclusionLevel.NOT_IN_NAV
+        for path, content in plan.generated.items():
+            files.append(File.generated(config, path, content=content))
+        config.nav = [_nav_item(entry) for entry in plan.nav]
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if not self.config.enabled:
+            return None
+        self.figures.start_page(page.file.src_uri, lambda uri: quote(relative_url(uri, page.url)))
+        # Material's own index stays empty (a documented page setting); ours is built from on_page_content.
+        if self.settings.archive_search:
+            page.meta["search"] = {"exclude": True}
+        facts = self.plan.page_facts(page.file.src_uri)
+        if facts.template:
+            page.meta["template"] = facts.template
+        if facts.description is not None:
+            page.meta.setdefault("description", facts.description)
+        if facts.author is not None:
+            page.meta["author"] = facts.author
+        return None
+
+    # Last of all plugins: every page body passes the body HTML policy; what it removed is reported
+    # with the source line. The search index and the templates see only the cleaned body.
+    @event_priority(-100)
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if not self.config.enabled:
+            return None
+        _titles_as_text(page)
+        cleaned, removed = clean_body(html, self.body_policy)
+        if removed:
+            markdown, first_line = _body_source(page)
+            shown = f"{self._docs_shown()}/{page.file.src_uri}"
+            for problem in removal_problems(shown, markdown, removed, first_line):
+                log.warning(problem.as_text())
+        if self.figures.images_on_page:
+            self.pages_with_figures.add(page.file.src_uri)
+        if self.settings.archive_search:
+            self.search.add(self.plan.search_document(page.file.src_uri, page.title or "", cleaned))
+        self.clean_bodies[page.file.src_uri] = Markup(cleaned)
+        return self.clean_bodies[page.file.src_uri]
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        if not self.config.enabled or self.plan is None:
+            return None
+        templating.install(env, SiteView.from_plan(self.plan), self.settings.directory_urls)
+        self.env = env
+        return env
+
+    # After Material's search plugin, which rewrites page.content as a plain string: the templates
+    # autoescape, so the body they print is the cleaned one, marked as the project's own HTML.
+    @event_priority(-100)
+    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
+        if not self.config.enabled:
+            return None
+        src = page.file.src_uri
+        if src in self.clean_bodies:
+            page.content = self.clean_bodies.pop(src)
+        context["has_figures"] = src in self.pages_with_figures
+        if (article := self.plan.articles_by_source.get(src)) is not None:
+            context["article"] = article
+            context["rights"] = self.plan.publishing.article_rights(article)
+            context["reading_minutes"] = article.reading_minutes(self.settings.reading_speed)
+        if (listing := self.plan.listings_by_source.get(src)) is not None:
+            context["listing"] = listing
+        return context
+
+    # Between Material's search plugin (0), which wrote its empty index, and its offline plugin (-100),
+    # which inlines that index into search_index.js: our shards go in, and their address into the index.
+    @event_priority(-50)
+    def _publish_search(self, *, config: MkDocsConfig) -> None:
+        if self.config.enabled and self.settings.archive_search and search_plugin(config) is not None:
+            site = Path(config.site_dir)
+            if self.dirty and (manifest := latest_manifest(site)) is not None:
+                point_material_index(site, manifest)
+                log.warning("增量构建（--dirty）没有重建搜索索引，搜索仍用上次完整构建的索引；发布前请运行 make site。")
+                return
+            files = self.search.publish(site)
+            point_material_index(site, files.manifest)
+            log.info(f"搜索索引：{files.documents} 篇，{files.shard_count} 个分片")
+
+    # Old slugs keep working without a server: a page at each old address that sends the reader on.
+    @event_priority(-60)
+    def _redirects(self, *, config: MkDocsConfig) -> None:
+        if not self.config.enabled or self.plan is None:
+            return
+        site = Path(config.site_dir)
+        template = self.env.get_template("redirect.html")
+        for redirect in self.plan.redirect_pages():
+            page = site / redirect.path
+            if page.exists():
+                continue  # never over a page the build wrote; the loader refuses such aliases anyway
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text(
+                template.render(title=redirect.title, target=redirect.target, canonical=redirect.canonical), encoding="utf-8"
+            )
+
+    # After Material's offline plugin has turned the JSON index into search_index.js.
+    @event_priority(-200)
+    def _trim_offline(self, *, config: MkDocsConfig) -> None:
+        if self.config.enabled and self.config.offline.enabled:
+            trim_offline_site(Path(config.site_dir))
+
+    on_post_build = CombinedEvent(_publish_search, _redirects, _trim_offline)
+
+    def _docs_shown(self) -> str:
+        return display_path(self.settings.docs_dir, self.settings.project_dir)
+
+    def _report(self, problems: list[Problem], what: str) -> None:
+        for problem in problems:
+            (log.error if problem.is_error else log.warning)(problem.as_text())
+        errors = count_errors(problems)
+        if errors:
+            raise PluginError(f"{what}未通过：共 {errors} 处错误，请按上面的提示修改后重新构建。已发布的网站没有被改动。")
+
+
+def _nav_item(entry: NavEntry):
+    return {entry.title: entry.source} if entry.title else entry.source
+
+
+def _titles_as_text(page: Page) -> None:
+    """MkDocs hands over the table of contents and a title taken from the first heading as HTML
+    (`A &amp; B`); the templates autoescape, so they get plain text, escaped once when printed."""
+    if "title" not in page.meta and page.title:
+        page.title = html.unescape(page.title)
+    links = list(page.toc)
+    while links:
+        link = links.pop()
+        link.title = html.unescape(link.title)
+        links.extend(link.children)
+
+
+def _body_source(page: Page) -> tuple[str, int]:
+    """The Markdown body of a page and the file line it starts on (after the front matter)."""
+    markdown = page.markdown or ""
+    try:
+        source = page.file.content_string
+    except (OSError, UnicodeDecodeError, TypeError):
+        return markdown, 1
+    start = source.find(markdown) if markdown else -1
+    return markdown, source.count("\n", 0, start) + 1 if start > 0 else 1
+
+
+def _move(file: File, dest_uri: str) -> None:
+    """Point a file at a new output path; MkDocs caches the derived URL and paths."""
+    file.dest_uri = dest_uri
+    for cached in ("url", "abs_dest_path"):
+        file.__dict__.pop(cached, None)

@@ -1,0 +1,112 @@
+"""Typed, frozen settings of one archive project, read once from configuration.
+
+The engine adapter (township_archive.mkdocs) fills these in from mkdocs.yml; everything
+else, the plan included, reads only these objects and never the engine's configuration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from .content.model import Section
+from .media.library import MediaSettings
+
+
+@dataclass(frozen=True)
+class Contact:
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class Registration:
+    icp: str = ""
+    icp_url: str = ""
+    police: str = ""
+    police_url: str = ""
+
+
+@dataclass(frozen=True)
+class RightsSettings:
+    holder: str
+    policy: str = ""
+    reprint_contact: str = ""
+    legal_counsel: str = ""
+    permission_howto: str = ""
+    since_year: int | None = None
+
+
+@dataclass(frozen=True)
+class OfflineSettings:
+    enabled: bool = False
+    kiosk: bool = False
+    idle_seconds: int = 180
+    bundle_name: str = ""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who publishes the site: what the footer, the rights page and the notices name."""
+
+    site_name: str
+    site_url: str
+    region: str
+    sponsor: str
+    rights: RightsSettings
+    organizer: str = ""
+    default_source: str = ""
+    contact: Contact = field(default_factory=Contact)
+    registration: Registration = field(default_factory=Registration)
+
+    @property
+    def source(self) -> str:
+        """The source articles name when they name none: the configured one, else the sponsor."""
+        return self.default_source or self.sponsor
+
+
+@dataclass(frozen=True)
+class MarkdownSettings:
+    """Python-Markdown's extensions as configured for the site (names or instances, and their options)."""
+
+    extensions: tuple[Any, ...] = ()
+    configs: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class Settings:
+    project_dir: Path
+    docs_dir: Path
+    config_file: Path
+    identity: Identity
+    sections: tuple[Section, ...]
+    media: MediaSettings
+    media_enabled: bool = True
+    lightbox: bool = True
+    offline: OfflineSettings = field(default_factory=OfflineSettings)
+    # Clean folder URLs online; the offline copy links to each folder's index.html.
+    directory_urls: bool = True
+    villages_file: str = "villages.yml"
+    archive_search: bool = True
+    terms: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    embeds: tuple[str, ...] = ()
+    allow_active_files: bool = False
+    rights_page: str = "about.md"
+    page_size: int = 20
+    feed_items: int = 20
+    utc_offset: str = "+08:00"
+    home_latest: int = 8
+    reading_speed: int = 400
+    markdown: MarkdownSettings = field(default_factory=MarkdownSettings)
+
+    @property
+    def villages_path(self) -> Path:
+        return self.project_dir / self.villages_file
+
+    def section(self, name: str) -> Section | None:
+        """The section with this id or title."""
+        return next((s for s in self.sections if name in (s.id, s.title)), None)
