@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from ..content.frontmatter import decode, parse
+from ..content.frontmatter import read_front_matter
 
 
 class AuthoringError(Exception):
@@ -17,14 +17,17 @@ class AuthoringError(Exception):
 
 
 def read_article(path: Path) -> tuple[dict, str]:
+    """An article's front matter and body, read as the build reads them; refused when the build could not."""
     if not path.is_file():
         raise AuthoringError(f"找不到文章文件 {path}。")
-    text, problems = decode(str(path), path.read_bytes())
-    if text is None:
-        raise AuthoringError(problems[0].message)
-    front, problems = parse(str(path), text)
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raise AuthoringError(f"无法读取文章文件 {path}：检查文件的读取权限，或是否被其他程序占用。") from None
+    front, problems = read_front_matter(str(path), raw)
     if front is None:
-        raise AuthoringError(f"{path}：{problems[0].message}")
+        first = problems[0]
+        raise AuthoringError(f"{first.location()}：{first.message}" + (f"\n提示：{first.hint}" if first.hint else ""))
     return dict(front.data), front.body
 
 

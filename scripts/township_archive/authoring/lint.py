@@ -13,9 +13,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..content.frontmatter import decode, split_front_matter
 from ..content.loader import Archive
 from ..content.slugs import heading_slug
 from ..problems import Problem, Severity
+from ..safety.files import scan_docs
 
 _LINK = re.compile(r"(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
@@ -54,14 +56,18 @@ def lint_archive(
         return (docs_dir / relative).relative_to(display_root).as_posix()
 
     problems: list[Problem] = []
-    pages = {p.relative_to(docs_dir).as_posix(): p for p in docs_dir.rglob("*.md")}
-    anchors_cache: dict[str, set[str]] = {}
+    # The Markdown files the loader read (no links, no hidden files), whatever their state.
+    pages = {relative: docs_dir / relative for relative in scan_docs(docs_dir).markdown}
+    anchors_cache: dict[str, set[str] | None] = {}
 
-    def anchors(relative: str) -> set[str]:
+    def anchors(relative: str) -> set[str] | None:
+        """The anchors of a page's body, or None when the file cannot be read: the loader reports it."""
         if relative not in anchors_cache:
-            text = pages[relative].read_text(encoding="utf-8-sig")
-            body = text.split("---", 2)[2] if text.startswith("---") and text.count("---") >= 2 else text
-            anchors_cache[relative] = heading_ids(body)
+            try:
+                text, _problems = decode(shown(relative), pages[relative].read_bytes())
+            except OSError:
+                text = None
+            anchors_cache[relative] = None if text is None else heading_ids(split_front_matter(text).body)
         return anchors_cache[relative]
 
     for article in archive.articles:
@@ -120,7 +126,10 @@ def _check_link(target: str, source: str, pages: dict, anchors, where: str, line
         if relative not in pages:
             return [Problem(where, line, "broken-link", f"链接指向的文章不存在：{target}。",
                             "链接写成相对于本文件的 .md 路径，例如 ../dangjian/文章名.md；检查文件名拼写。")]
-    if fragment and fragment not in anchors(relative):
+    if not fragment:
+        return []
+    offered = anchors(relative)
+    if offered is not None and fragment not in offered:  # None: a file that cannot be read, reported on its own
         return [Problem(where, line, "broken-anchor", f"链接中的段落锚点 #{fragment} 在 {relative} 中不存在。",
                         "小标题改过后锚点会变：打开目标文章，把鼠标移到小标题旁的 # 上复制正确的链接。")]
     return []

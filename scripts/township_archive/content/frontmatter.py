@@ -1,5 +1,10 @@
 """Reading a Markdown file's YAML front matter while keeping line numbers.
 
+This is the one reader of Markdown files: the loader, the lint, the authoring
+commands and the CLI all go through `read_front_matter` (or its steps `decode`,
+`split_front_matter` and `parse`), so that every part agrees on where front
+matter ends and which files cannot be read.
+
 Staff need to be told *where* a problem is, so every key remembers the line it
 was written on. The file is decoded strictly as UTF-8: a file saved as GBK by a
 Windows editor is reported with the line of its first bad byte instead of
@@ -298,9 +303,32 @@ def body_problems(path: str, body: str, body_line: int, limit: int = 5) -> list[
     return problems
 
 
-def parse(path: str, text: str) -> tuple[FrontMatter | None, list[Problem]]:
+@dataclass(frozen=True)
+class Split:
+    """A Markdown text cut at its front-matter fences, before the YAML is read."""
+
+    yaml: str | None  # the text between the fences ("" when they enclose nothing); None without front matter
+    body: str
+    body_line: int  # file line where the body starts
+
+
+def split_front_matter(text: str) -> Split:
+    """Where the front matter ends: '---' on the first line, closed by '---' or '...' (as MkDocs reads it)."""
     match = _FRONT_MATTER.match(text)
     if not match:
+        return Split(None, text, 1)
+    return Split(match.group(1) or "", text[match.end():], text.count("\n", 0, match.end()) + 1)
+
+
+def parse(path: str, text: str, *, required: bool = True) -> tuple[FrontMatter | None, list[Problem]]:
+    """The front matter of the decoded file `text`, with problems naming `path` and their lines.
+
+    Articles need front matter (`required`). Other pages may go without; but a page whose first
+    line is a fence must close it, or the YAML would be published as text."""
+    split = split_front_matter(text)
+    if split.yaml is None and not required and not text.startswith("---"):
+        return FrontMatter({}, {}, text, 1), []
+    if split.yaml is None:
         return None, [
             Problem(
                 path,
@@ -310,9 +338,7 @@ def parse(path: str, text: str) -> tuple[FrontMatter | None, list[Problem]]:
                 "文件第一行写 ---，接着写 title: 标题 等字段，再用一行 --- 结束。",
             )
         ]
-    yaml_text = match.group(1) or ""
-    body = text[match.end():]
-    body_line = text.count("\n", 0, match.end()) + 1
+    yaml_text, body, body_line = split.yaml, split.body, split.body_line
     # Line 1 is the opening fence, so YAML line 0 is file line 2.
     offset = 2
     loaded = read_yaml(yaml_text, path, first_line=offset, what="头信息", code="yaml-syntax", hint=_SYNTAX_HINT)
@@ -359,3 +385,17 @@ def parse(path: str, text: str) -> tuple[FrontMatter | None, list[Problem]]:
                 key_lines.setdefault(f"{key}.{name}", line_at(yaml_text, child.start_mark.index, offset))
     problems += body_problems(path, body, body_line)
     return FrontMatter({key_text(k): v for k, v in data.items()}, key_lines, body, body_line), problems
+
+
+def read_front_matter(path: str, source: bytes | str, *, required: bool = True) -> tuple[FrontMatter | None, list[Problem]]:
+    """Decode (when given bytes) and parse one Markdown file: the steps every reader of articles and pages takes.
+
+    `path` is how problems name the file. Never raises for what a file contains; None when the
+    file cannot be read, with the problems that say why."""
+    if isinstance(source, bytes):
+        text, problems = decode(path, source)
+        if text is None:
+            return None, problems
+    else:
+        text = source
+    return parse(path, text, required=required)

@@ -196,9 +196,7 @@ PAGE_FIELDS = {
 def _page_is_public(path: str, text: str, problems: list[Problem]) -> bool:
     """A page's front matter is checked like an article's (so nothing reaches the theme unchecked);
     the page is public unless its status says draft or review."""
-    if not text.startswith("---"):
-        return True
-    front, parse_problems = parse(path, text)
+    front, parse_problems = parse(path, text, required=False)
     problems += parse_problems
     if front is None:
         return False  # the parse problems stop the build
