@@ -29,18 +29,20 @@ check: $(INSTALLED)
 lint: $(DEV_INSTALLED)
 	$(BIN)/ruff check scripts tests bench
 
-$(INSTALLED): requirements.lock scripts/pyproject.toml
+# Every package from the lock, hash-checked; then our own package (source in scripts/) as an editable
+# install built by the locked setuptools, without fetching a build backend.
+$(INSTALLED): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e scripts
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
 $(DEV_INSTALLED): $(INSTALLED) requirements-dev.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
 	touch $@
 
-# Re-pin with hashes (pip installs the locks in hash-checking mode). Sources: scripts/pyproject.toml
-# + requirements.in -> requirements.lock; requirements-dev.in (the whole runtime lock + test and lint
+# Re-pin with hashes (pip installs the locks with --require-hashes). Sources: pyproject.toml
+# + requirements.in (the build backend) -> requirements.lock; requirements-dev.in (the whole runtime lock + test and lint
 # tools) -> requirements-dev.lock, a complete set. pip-tools' pip-compile runs from a scratch venv and
 # records the hashes of every file PyPI has for each version. It keeps the versions already locked and
 # only pins what is new or no longer fits; `make lock UPGRADE=1` moves everything to the newest versions.
@@ -51,7 +53,7 @@ PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" .lock-venv/bin/pip-compile --qu
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/pip install --quiet --disable-pip-version-check $(PIP_TOOLS)
-	$(PIP_COMPILE) --output-file requirements.lock scripts/pyproject.toml requirements.in
+	$(PIP_COMPILE) --output-file requirements.lock pyproject.toml requirements.in
 	$(PIP_COMPILE) --output-file requirements-dev.lock requirements-dev.in
 	rm -rf .lock-venv
 
@@ -65,17 +67,22 @@ bench-media: $(INSTALLED)
 
 # Archive and search benchmarks: 2,000 generated articles beside stock Material, the search
 # query set beside Material's default search, nginx + wrk load test, Lighthouse (figures go in the README).
-bench: $(DEV_INSTALLED) node_modules/.installed
+bench: $(DEV_INSTALLED) node_modules/.audit-installed
 	@command -v nginx >/dev/null && command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx libnginx-mod-http-brotli-filter wrk; }
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/archive.py
 
 # Lighthouse (mobile) on three kinds of page and axe-core on every page of the built site, behind nginx.
-audit: $(DEV_INSTALLED) node_modules/.installed site
+audit: $(DEV_INSTALLED) node_modules/.audit-installed site
 	@command -v nginx >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx libnginx-mod-http-brotli-filter; }
 	$(BIN)/python bench/audit.py
 
-# Audit tools (Lighthouse, axe-core) at the versions package-lock.json pins.
+# Node packages at the versions package-lock.json pins. Tests need only axe-core (package.json
+# "dependencies"): `npm ci --omit=dev` leaves out Lighthouse and its ~150 packages ("devDependencies"),
+# which only `make audit` and `make bench` install. npm ci empties node_modules first, stamps included.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --omit=dev --no-audit --no-fund
 	touch $@
+node_modules/.audit-installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@ node_modules/.installed
