@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pypinyin import Style, lazy_pinyin
 
-from .text import HAN_RUN
+from .text import HAN_RUN, MAX_PREFIX
 
 MAX_SYLLABLES = 5
 MAX_INITIALS = 6
@@ -26,7 +26,9 @@ def pinyin_terms(label: str) -> set[str]:
                 window = syllables[start : start + size]
                 if len(window) < size:
                     break
-                terms.add("".join(window))
+                spelling = "".join(window)
+                # A query word is cut at MAX_PREFIX letters, so a longer spelling is found by its first ones.
+                terms.add(spelling[:MAX_PREFIX])
             for size in range(2, MAX_INITIALS + 1):
                 window = syllables[start : start + size]
                 if len(window) < size:
