@@ -10,8 +10,9 @@ from conftest import ROOT
 from township_archive.content.frontmatter import parse
 from township_archive.content.loader import load_archive
 from township_archive.content.model import Article, RightsOverride, Section, Status
-from township_archive.content.schema import FIELDS, count_characters, parse_date
+from township_archive.content.schema import FIELDS, count_characters
 from township_archive.content.slugs import heading_slug, pinyin_slug, unique_slugs
+from township_archive.dates import parse_date
 from township_archive.listings import paginate
 from township_archive.rights.notice import SiteRights, article_notice, year_range
 

@@ -52,7 +52,7 @@ def _today(args) -> datetime:
     value = getattr(args, "today", None)
     if not value:
         return datetime.now().replace(second=0, microsecond=0)
-    from .content.schema import parse_date
+    from .dates import parse_date
 
     parsed = parse_date(value)
     if parsed is None:

@@ -36,7 +36,7 @@ import nh3
 from markdownify import MarkdownConverter, chomp
 from selectolax.lexbor import LexborHTMLParser
 
-from ..content.schema import parse_date
+from ..dates import parse_date
 from .editing import AuthoringError
 
 ALLOWED_TAGS = {
