@@ -6,15 +6,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from .content.loader import Archive
 from .content.model import Article, Section
 from .listings import YEARS_URL, ListingPlan
 from .media.library import MediaLibrary
 from .media.model import ProcessedImage
+from .media.picture import PictureRole, picture
 from .plan import SitePlan
 from .relations import ArticleLinks, article_links
 from .rights.notice import year_range
 from .settings import Identity, OfflineSettings
+from .urls import file_url
 from .villages import Honour, Village
 
 
@@ -76,6 +80,7 @@ class SiteView:
     copyright_years: str
     tag_urls: dict[str, str]
     library: MediaLibrary
+    picture_widths: tuple[int, ...]  # the configured variant widths
     total: int
     lastmods: dict[str, str]
     rights_url: str  # site-relative URL of the rights page, for links from every article
@@ -116,6 +121,7 @@ class SiteView:
             copyright_years=year_range(settings.identity.rights.since_year, newest_year),
             tag_urls={tag: listings.tag_url(tag) for tag in by_tag},
             library=plan.library,
+            picture_widths=settings.media.spec.widths,
             total=len(published),
             lastmods=_lastmods(archive, listings),
             rights_url=plan.rights_url(),
@@ -128,6 +134,13 @@ class SiteView:
 
     def cover(self, article: Article) -> ProcessedImage | None:
         return self.library.get(article.cover) if article.cover else None
+
+    def picture(self, image: ProcessedImage, page_url: str, role: str = PictureRole.FIGURE, alt: str = "", class_: str = "") -> Markup:
+        """`<picture>` of a processed image in the page at site address `page_url` (a template's `page.url`),
+        the same the figures in articles get (`media.picture`)."""
+        return picture(image, PictureRole(role), self.picture_widths, lambda target: file_url(target, page_url)).markup(
+            alt=alt, class_=class_
+        )
 
     @property
     def villages(self) -> tuple[VillageView, ...]:

@@ -57,3 +57,9 @@ def relative_url(target: str, base: str) -> str:
         base = folder if "." in name else base  # a file's links start from its folder
     relative = posixpath.relpath("/" + target, "/" + base)
     return relative + "/" if target.endswith("/") else relative
+
+
+def file_url(target: str, page: str) -> str:
+    """Docs-relative file `target` (a picture's variant, say) as the page at site address `page` links to it:
+    relative and percent-encoded, as srcset needs (a space would split the list)."""
+    return quote(relative_url(target, page))

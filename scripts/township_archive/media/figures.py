@@ -3,7 +3,8 @@ credited <figure>; a paragraph of several images becomes a gallery.
 
 The plugin tells the extension which page is being rendered (`FigureContext`);
 `src` and `href` stay docs-relative so MkDocs still checks and rewrites them,
-while `srcset` URLs are made relative to the page here.
+while `srcset` URLs are made relative to the page here. The `<picture>` itself is
+`picture.picture`'s, the same the templates print.
 """
 
 from __future__ import annotations
@@ -18,11 +19,9 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from .library import MediaLibrary
-from .model import ProcessedImage
+from .model import DEFAULT_WIDTHS, ProcessedImage
+from .picture import PictureRole, picture
 from .references import resolve
-
-CONTENT_SIZES = "(min-width: 76.25em) 720px, (min-width: 60em) 62vw, 100vw"
-GALLERY_SIZES = "(min-width: 60em) 240px, 50vw"
 
 
 @dataclass
@@ -31,14 +30,11 @@ class FigureContext:
     page_source: str = ""  # docs-relative source path of the page being rendered
     url_for: Callable[[str], str] = str  # docs-relative output path -> URL relative to the page
     lightbox: bool = True
+    widths: tuple[int, ...] = DEFAULT_WIDTHS  # the configured variant widths
     images_on_page: int = 0
 
     def start_page(self, page_source: str, url_for: Callable[[str], str]) -> None:
         self.page_source, self.url_for, self.images_on_page = page_source, url_for, 0
-
-
-def srcset(image: ProcessedImage, fmt: str, url_for: Callable[[str], str]) -> str:
-    return ", ".join(f"{url_for(image.src_uri(v))} {v.width}w" for v in image.of_format(fmt))
 
 
 class FigureTreeprocessor(Treeprocessor):
@@ -56,16 +52,16 @@ class FigureTreeprocessor(Treeprocessor):
                     else:
                         replacement = etree.Element("div", {"class": "ta-gallery"})
                         for image in images:
-                            replacement.append(self._figure(image, GALLERY_SIZES))
+                            replacement.append(self._figure(image, PictureRole.GALLERY))
                     replacement.tail = child.tail
                     parent.remove(child)
                     parent.insert(index, replacement)
                 elif child.tag == "img":
-                    picture = self._picture(child, CONTENT_SIZES)
-                    if picture is not None:
-                        picture.tail = child.tail
+                    element = self._picture(child, PictureRole.FIGURE)
+                    if element is not None:
+                        element.tail = child.tail
                         parent.remove(child)
-                        parent.insert(index, picture)
+                        parent.insert(index, element)
 
     @staticmethod
     def _only_images(paragraph: etree.Element) -> bool:
@@ -78,11 +74,11 @@ class FigureTreeprocessor(Treeprocessor):
         image = self.context.library.get(target) if target else None
         return (target, image) if image else None
 
-    def _figure(self, img: etree.Element, sizes: str = CONTENT_SIZES) -> etree.Element:
+    def _figure(self, img: etree.Element, role: PictureRole = PictureRole.FIGURE) -> etree.Element:
         figure = etree.Element("figure", {"class": "ta-figure"})
         found = self._processed(img)
-        picture = self._picture(img, sizes)
-        if picture is None:  # not a processed image (SVG, missing): leave it as it is
+        element = self._picture(img, role)
+        if element is None:  # not a processed image (SVG, missing): leave it as it is
             figure.append(img)
             return figure
         if self.context.lightbox and found:
@@ -92,9 +88,9 @@ class FigureTreeprocessor(Treeprocessor):
                 # The lightbox takes the slide's title and credit from the figure caption (lightbox.js).
                 {"class": "glightbox", "href": self._relative_to_source(image.src_uri(image.fallback()))},
             )
-            link.append(picture)
+            link.append(element)
         else:
-            figure.append(picture)
+            figure.append(element)
         caption = etree.SubElement(figure, "figcaption")
         if img.get("title"):
             caption.text = img.get("title")
@@ -103,36 +99,18 @@ class FigureTreeprocessor(Treeprocessor):
             etree.SubElement(caption, "span", {"class": "ta-credit"}).text = credit.line
         return figure
 
-    def _picture(self, img: etree.Element, sizes: str) -> etree.Element | None:
+    def _picture(self, img: etree.Element, role: PictureRole) -> etree.Element | None:
         found = self._processed(img)
         if found is None:
             return None
         _target, image = found
-        url_for = self.context.url_for
-        picture = etree.Element("picture")
-        for fmt in ("avif", "webp"):
-            if image.of_format(fmt):
-                etree.SubElement(picture, "source", {"type": image.of_format(fmt)[0].mime, "srcset": srcset(image, fmt, url_for), "sizes": sizes})
-        fallback = image.fallback(max_width=960)
-        attributes = {
-            "src": self._relative_to_source(image.src_uri(fallback)),
-            "srcset": srcset(image, image.fallback_format, url_for),
-            "sizes": sizes,
-            "alt": img.get("alt", ""),
-            "width": str(fallback.width),
-            "height": str(fallback.height),
-            "class": "off-glb",  # the figure's own link opens the lightbox
-        }
         self.context.images_on_page += 1
-        if self.context.images_on_page == 1:
-            attributes["fetchpriority"] = "high"  # likely above the fold: no lazy loading
-        else:
-            attributes["loading"] = "lazy"
-            attributes["decoding"] = "async"
-        if img.get("title"):
-            attributes["title"] = img.get("title")
-        etree.SubElement(picture, "img", attributes)
-        return picture
+        return picture(image, role, self.context.widths, self.context.url_for, src_for=self._relative_to_source).element(
+            alt=img.get("alt", ""),
+            class_="off-glb",  # the figure's own link opens the lightbox
+            priority=self.context.images_on_page == 1,  # likely above the fold: no lazy loading
+            title=img.get("title", ""),
+        )
 
     def _relative_to_source(self, src_uri: str) -> str:
         """A docs-relative path written relative to the page's source file, for MkDocs to check and rewrite."""

@@ -20,7 +20,7 @@ from ..content.frontmatter import shown as quoted
 from ..content.loader import Archive
 from ..content.model import Article
 from ..problems import Problem, Severity
-from .model import RASTER_EXTENSIONS, Credit, MediaSpec, ProcessedImage
+from .model import DEFAULT_MIN_WIDTH, RASTER_EXTENSIONS, Credit, MediaSpec, ProcessedImage
 from .process import MediaCache, run_pipeline
 from .references import image_references, resolve
 
@@ -34,7 +34,7 @@ class MediaSettings:
     cache_dir: Path
     site_holder: str
     site_terms: str = ""
-    min_width: int = 480
+    min_width: int = DEFAULT_MIN_WIDTH
     workers: int = 0
     watermark: bool = False
     watermark_text: str = "{holder}"

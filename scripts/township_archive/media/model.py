@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
+from types import MappingProxyType
 
 # Bump when the pixels or metadata the pipeline writes change, so caches refresh.
 PIPELINE_VERSION = 4
@@ -14,15 +15,27 @@ MIME = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg", "png":
 EXTENSION = {"avif": "avif", "webp": "webp", "jpeg": "jpg", "png": "png"}
 
 
+# The media settings' defaults, here once: MediaSpec's and MediaSettings' defaults and the
+# defaults of the mkdocs.yml options (township_archive.mkdocs.config) are these.
+DEFAULT_WIDTHS = (480, 960, 1600)  # variant widths in pixels
+# The formats made beside the JPEG/PNG fallback, in the order browsers should try them.
+MODERN_FORMATS = ("avif", "webp")
+DEFAULT_FORMATS = MODERN_FORMATS
+DEFAULT_QUALITY = MappingProxyType({"avif": 50, "webp": 78, "jpeg": 80})
+DEFAULT_MAX_MEGAPIXELS = 220  # larger images are refused as likely decompression bombs
+# Narrower images get a warning as a cover or in an article: every screen would enlarge them.
+DEFAULT_MIN_WIDTH = DEFAULT_WIDTHS[0]
+
+
 @dataclass(frozen=True)
 class MediaSpec:
     """How variants are made; part of every cache key."""
 
-    widths: tuple[int, ...] = (480, 960, 1600)
-    formats: tuple[str, ...] = ("avif", "webp")  # the JPEG/PNG fallback is always made
-    quality: dict[str, int] = field(default_factory=lambda: {"avif": 50, "webp": 78, "jpeg": 80})
+    widths: tuple[int, ...] = DEFAULT_WIDTHS
+    formats: tuple[str, ...] = DEFAULT_FORMATS  # the JPEG/PNG fallback is always made
+    quality: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_QUALITY))
     avif_speed: int = 8
-    max_pixels: int = 220_000_000
+    max_pixels: int = DEFAULT_MAX_MEGAPIXELS * 1_000_000
 
     def fingerprint(self) -> str:
         return json.dumps({**asdict(self), "version": PIPELINE_VERSION}, sort_keys=True)

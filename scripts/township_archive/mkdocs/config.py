@@ -21,7 +21,15 @@ from ..content.frontmatter import clean_text, shown, text_problem
 from ..content.model import RESERVED_FOLDERS, RightsOverride, Section
 from ..media.encode import find_cjk_font
 from ..media.library import MediaSettings
-from ..media.model import MediaSpec
+from ..media.model import (
+    DEFAULT_FORMATS,
+    DEFAULT_MAX_MEGAPIXELS,
+    DEFAULT_MIN_WIDTH,
+    DEFAULT_QUALITY,
+    DEFAULT_WIDTHS,
+    MODERN_FORMATS,
+    MediaSpec,
+)
 from ..safe_url import url_problem
 from ..serving import embed_origin
 from ..settings import Contact, Identity, MarkdownSettings, OfflineSettings, Registration, RightsSettings, Settings
@@ -377,21 +385,21 @@ class WatermarkConfig(_StrictConfig):
         return []
 
 
-_NO_WIDTHS = "至少要写一个图片宽度（像素），例如 [480, 960, 1600]。"
+_NO_WIDTHS = f"至少要写一个图片宽度（像素），例如 {list(DEFAULT_WIDTHS)}。"
 
 
 class MediaConfig(_StrictConfig):
     _location = "media"
     enabled = Flag(default=True)
-    widths = Items(Integer(minimum=1, maximum=20000), default=[480, 960, 1600], min_items=1, unique=True, empty=_NO_WIDTHS)
-    formats = Items(Choice(("avif", "webp")), default=["avif", "webp"], unique=True)
-    quality_avif = Integer(default=50, minimum=1, maximum=100)
-    quality_webp = Integer(default=78, minimum=1, maximum=100)
-    quality_jpeg = Integer(default=80, minimum=1, maximum=100)
+    widths = Items(Integer(minimum=1, maximum=20000), default=list(DEFAULT_WIDTHS), min_items=1, unique=True, empty=_NO_WIDTHS)
+    formats = Items(Choice(MODERN_FORMATS), default=list(DEFAULT_FORMATS), unique=True)
+    quality_avif = Integer(default=DEFAULT_QUALITY["avif"], minimum=1, maximum=100)
+    quality_webp = Integer(default=DEFAULT_QUALITY["webp"], minimum=1, maximum=100)
+    quality_jpeg = Integer(default=DEFAULT_QUALITY["jpeg"], minimum=1, maximum=100)
     # Larger images are refused as likely decompression bombs.
-    max_megapixels = Integer(default=220, minimum=1)
+    max_megapixels = Integer(default=DEFAULT_MAX_MEGAPIXELS, minimum=1)
     # Narrower images get a warning when used as a cover or in an article.
-    min_width = Integer(default=480, minimum=0)
+    min_width = Integer(default=DEFAULT_MIN_WIDTH, minimum=0)
     cache_dir = Text(default=".cache/media")
     workers = Integer(default=0, minimum=0)  # 0: all cores
     lightbox = Flag(default=True)
@@ -408,7 +416,7 @@ class OfflineConfig(_StrictConfig):
     idle_seconds = Integer(default=180, minimum=1, maximum=86400)
     # A kiosk screen needs fewer variants than the web: smaller bundle.
     widths = Items(Integer(minimum=1, maximum=20000), default=[480, 960], min_items=1, unique=True, empty=_NO_WIDTHS)
-    formats = Items(Choice(("avif", "webp")), default=["avif"], unique=True)
+    formats = Items(Choice(MODERN_FORMATS), default=["avif"], unique=True)
     # File name stem of the bundle; empty: pinyin of site_name.
     bundle_name = FileStem(default="")
 

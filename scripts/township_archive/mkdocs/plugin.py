@@ -11,7 +11,7 @@ import html
 import logging
 import sys
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
@@ -31,7 +31,7 @@ from ..safety.files import active_file_problems
 from ..search.publish import SearchCollector, latest_manifest
 from ..settings import Settings
 from ..templating import SiteView
-from ..urls import relative_url
+from ..urls import file_url
 from . import templating
 from .config import ArchiveConfig, settings_of
 from .offline import trim_offline_site
@@ -76,7 +76,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             config.extra["polyfills"] = [*config.extra.get("polyfills", []), WORKER_SHIM]
         self._report(config_problems(config), "站点配置")
         self.settings = settings = settings_of(self.config, config)
-        self.figures = FigureContext(lightbox=settings.lightbox)
+        self.figures = FigureContext(lightbox=settings.lightbox, widths=settings.media.spec.widths)
         self.body_policy = BodyPolicy(settings.embeds, settings.directory_urls)
         if settings.media_enabled:
             config.markdown_extensions.append(FigureExtension(self.figures))
@@ -134,7 +134,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled:
             return None
-        self.figures.start_page(page.file.src_uri, lambda uri: quote(relative_url(uri, page.url)))
+        self.figures.start_page(page.file.src_uri, lambda uri: file_url(uri, page.url))
         # Material's own index stays empty (a documented page setting); ours is built from on_page_content.
         if self.settings.archive_search:
             page.meta["search"] = {"exclude": True}
