@@ -18,11 +18,12 @@ import yaml
 from ..content.frontmatter import clean_text, decode, key_text, line_at, read_yaml
 from ..content.frontmatter import shown as quoted
 from ..content.loader import Archive
+from ..content.markdown_scan import Image, Kind, images
 from ..content.model import Article
 from ..problems import Problem, Severity
 from .model import DEFAULT_MIN_WIDTH, RASTER_EXTENSIONS, Credit, MediaSpec, ProcessedImage
 from .process import MediaCache, run_pipeline
-from .references import image_references, resolve
+from .references import resolve
 
 SIDECAR_SUFFIX = ".yml"
 SIDECAR_FIELDS = {"author": "摄影/作者", "holder": "版权方", "watermark": "是否加可见署名（true/false）"}
@@ -84,8 +85,11 @@ def build_library(
     articles = [a for a in archive.articles if a.is_public or include_drafts]
     usages: dict[str, list[Usage]] = {}
     for article in sorted(articles, key=lambda a: a.source_path):
-        for ref in image_references(article.body, article.body_line):
+        for ref in images(article.body, article.body_line):
             where = (shown(article.source_path), ref.line)
+            if ref.kind is Kind.HTML:
+                problems += _html_image_problems(ref, article, docs_dir, where)
+                continue
             if ref.is_external:
                 problems.append(Problem(*where, "image-external", f"不能引用其他网站的图片：{ref.src}。",
                                         "网站和离线版都不从其他网站加载内容：把图片下载下来，放进文章的图片文件夹再引用。"))
@@ -160,6 +164,19 @@ def build_library(
                 problems.append(Problem(shown(source), 0, "image-misnamed", f"图片 {shown(source)}：{note}。",
                                         "把文件扩展名改成与实际格式一致。", Severity.WARNING))
     return library, problems
+
+
+def _html_image_problems(ref: Image, article: Article, docs_dir: Path, where: tuple[str, int]) -> list[Problem]:
+    """A picture of the site written as HTML (`<img src=...>`) is not made into variants and its original is
+    not published, so the page would show a broken image. Pictures from other sites are the body policy's:
+    it removes them and says so at their line."""
+    if ref.is_external:
+        return []
+    target = resolve(ref.src, article.source_path)
+    if target is None or not is_raster(target) or not (docs_dir / target).is_file():
+        return []
+    return [Problem(*where, "image-html", f"图片 {ref.src} 是用 HTML 的 <img> 写的：这样不会生成适合各种屏幕的尺寸，也不带署名，原图不发布，网页上会显示不出来。",
+                    "改用 Markdown 写法：![替代文字](图片路径 \"图片说明\")。", Severity.WARNING)]
 
 
 _SIDECAR_HINT = "写成 author: 张三 这样的“字段: 值”，文件保存为 UTF-8。"

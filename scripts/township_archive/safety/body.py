@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import nh3
 
+from ..content.markdown_scan import lines_outside_code, mask_code_spans
 from ..problems import Problem, Severity
 from ..urls import is_relative, page_address
 
@@ -176,18 +177,12 @@ def _url_needle(html: str) -> str:
     return match.group(match.lastindex or 0) if match else "://"
 
 
-_FENCE = re.compile(r"^\s*(```|~~~)")
-
-
 def source_line(markdown: str, needle: str, first_line: int = 1) -> int:
-    """The line in the Markdown source where `needle` first appears outside fenced code; `first_line` is the body's first line."""
+    """The line in the Markdown source where `needle` first appears outside code (fenced blocks and inline
+    code spans, which are published as text); `first_line` is the body's first line."""
     lowered = needle.lower()
-    fenced = False
-    for number, line in enumerate(markdown.splitlines(), start=first_line):
-        if _FENCE.match(line):
-            fenced = not fenced
-            continue
-        if not fenced and lowered in line.lower():
+    for number, line in lines_outside_code(markdown, first_line):
+        if lowered in mask_code_spans(line).lower():
             return number
     return first_line
 
