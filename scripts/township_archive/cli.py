@@ -411,8 +411,8 @@ def _validate_one(args, path: Path, meta: dict, body: str) -> list[Problem]:
 
 
 def cmd_report(args, console: Console) -> int:
-    from .authoring.editing import write_atomically
     from .authoring.report import render_report
+    from .files import write_atomically
 
     today = _today(args)
     problems, plan = check_project(args.config, today)

@@ -19,6 +19,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from urllib.parse import quote
 
+from .files import write_atomically
+
 
 class UnsafeRedirect(ValueError):
     """Redirects that would not make a safe nginx line. They were not written; the safe ones were."""
@@ -134,12 +136,6 @@ def archive_redirects(archive) -> list[tuple[str, str]]:
     return sorted(("/" + old, "/" + article.url) for article in archive.published for old in article.alias_urls)
 
 
-def _write(path: Path, text: str) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
-
-
 def write_nginx_snippets(out: Path, redirects: Iterable[tuple[str, str]], embed_origins: Sequence[str] = ()) -> list[Path]:
     """Write csp.conf and redirects.conf into `out`.
 
@@ -155,7 +151,7 @@ def write_nginx_snippets(out: Path, redirects: Iterable[tuple[str, str]], embed_
     }
     written = []
     for name, text in snippets.items():
-        _write(out / name, text)
+        write_atomically(out / name, text)
         written.append(out / name)
     if rejected:
         raise UnsafeRedirect(rejected)

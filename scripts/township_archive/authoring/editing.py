@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import yaml
 
 from ..content.frontmatter import read_front_matter
+from ..files import write_atomically
 
 
 class AuthoringError(Exception):
@@ -35,14 +34,6 @@ def dump_front_matter(meta: dict) -> str:
     text = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=None)
     # Dates as staff write them (2024-05-01 09:30), not as quoted strings.
     return re.sub(r"^(date|updated): '([^']*)'$", r"\1: \2", text, flags=re.MULTILINE)
-
-
-def write_atomically(path: Path, content: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(content.encode("utf-8") if isinstance(content, str) else content)
-    os.replace(temporary, path)
 
 
 def write_article(path: Path, meta: dict, body: str) -> None:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from ..files import atomic_file
+
 MANIFEST = "SHA256SUMS"
 GUIDE = "使用说明.txt"
 # Zip timestamps must not come from the clock; 1980-01-01 is the earliest a zip can hold.
@@ -110,9 +112,7 @@ def write_guide(folder: Path, site_name: str, content_date: str, kiosk: bool, ve
 
 
 def write_zip(folder: Path, zip_path: Path, root_name: str) -> Path:
-    zip_path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = zip_path.with_suffix(".zip.tmp")
-    with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    with atomic_file(zip_path) as stream, zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for path in [*bundle_files(folder), MANIFEST]:
             info = zipfile.ZipInfo(str(PurePosixPath(root_name, path)), date_time=ZIP_EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -120,7 +120,6 @@ def write_zip(folder: Path, zip_path: Path, root_name: str) -> Path:
             info.create_system = 3  # Unix, whatever machine builds it
             info.flag_bits |= 0x800  # UTF-8 names: Chinese file names survive on Windows
             archive.writestr(info, (folder / path).read_bytes(), compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
-    temporary.replace(zip_path)
     return zip_path
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..content.slugs import pinyin_slug
+from ..files import write_atomically
 from .decode import decode
 from .encode import draw_watermark, encode, resize
 from .model import EXTENSION, Credit, ImageError, MediaSpec, ProcessedImage, Variant, cache_key
@@ -125,10 +126,8 @@ class MediaCache:
             return None
 
     def save_index(self) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
-        temporary = self.index_path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(self.index, sort_keys=True), encoding="utf-8")
-        os.replace(temporary, self.index_path)
+        # A memo of source hashes: losing it in a power cut only costs hashing the sources again.
+        write_atomically(self.index_path, json.dumps(self.index, sort_keys=True), fsync=False)
 
 
 @dataclass
