@@ -267,3 +267,36 @@ def test_media_check_sees_reference_style_and_html_images(tmp_path):
     codes = sorted((p.line, p.code) for p in found)
     assert codes == [(11, "image-no-alt"), (13, "image-missing"), (15, "image-html")]
     assert library.article_images["dangjian/a.md"] == ["dangjian/a/photo.jpg"]  # the reference-style one is shown
+
+
+def test_lint_checks_every_kind_of_link_and_skips_code(tmp_path):
+    from datetime import datetime
+
+    from conftest import article
+    from township_archive.authoring.lint import heading_ids, lint_archive
+    from township_archive.content.loader import load_archive
+    from township_archive.content.model import Section
+
+    docs = tmp_path / "docs"
+    (docs / "dangjian").mkdir(parents=True)
+    (docs / "dangjian/b.md").write_text(article("第二篇", "di-er-pian", body="## 小结\n\n```\n## 代码里的标题\n```\n"), encoding="utf-8")
+    body = (
+        "[行内](b.md#xiao-jie) [单引号标题](gone.md 'x')\n"  # line 12 (after ten lines of front matter and a blank one): fine, then broken
+        "[引用式][坏]\n"  # line 13: broken through its definition
+        "[![图](a/p.jpg)](b.md#mei-you)\n"  # line 14: link around an image, broken anchor
+        "```\n[代码里](gone.md) 网格化管理\n```\n"  # lines 15-17: code, neither link nor term
+        "````\n```\n[还是代码](gone.md)\n```\n````\n"  # lines 18-22: a longer fence holds a shorter one
+        "网格化管理\n"  # line 23: the wrongly written term
+        "\n[坏]: ../kejia/none.md\n"
+    )
+    (docs / "dangjian/a.md").write_text(article("第一篇", "di-yi-pian", extra="summary: 第一篇的摘要。", body=body), encoding="utf-8")
+    archive, problems = load_archive(docs, [Section("dangjian", "党建成果")], "曲樟乡人民政府", tmp_path)
+    assert not [p for p in problems if p.is_error], problems
+    found = lint_archive(archive, docs, tmp_path, {"网格化管理": "网格化服务管理"}, datetime(2030, 1, 1))
+    assert sorted((p.path, p.line, p.code) for p in found if p.code != "empty-section") == [
+        ("docs/dangjian/a.md", 12, "broken-link"),
+        ("docs/dangjian/a.md", 13, "broken-link"),
+        ("docs/dangjian/a.md", 14, "broken-anchor"),
+        ("docs/dangjian/a.md", 23, "official-term"),
+    ]
+    assert heading_ids("## 小结\n\n```\n## 代码里的标题\n```\n") == {"xiao-jie"}

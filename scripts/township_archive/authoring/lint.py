@@ -15,30 +15,19 @@ from urllib.parse import unquote, urlsplit
 
 from ..content.frontmatter import decode, split_front_matter
 from ..content.loader import Archive
+from ..content.markdown_scan import lines_outside_code, links
 from ..content.slugs import heading_slug
 from ..problems import Problem, Severity
 from ..safety.files import scan_docs
 
-_LINK = re.compile(r"(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
 _EXPLICIT_ID = re.compile(r"\{[^}]*#([\w-]+)[^}]*\}\s*$")
-_FENCE = re.compile(r"^\s*(```|~~~)")
-
-
-def _lines_outside_code(markdown: str):
-    fenced = False
-    for number, line in enumerate(markdown.splitlines()):
-        if _FENCE.match(line):
-            fenced = not fenced
-            continue
-        if not fenced:
-            yield number, line
 
 
 def heading_ids(markdown: str) -> set[str]:
     """Anchors a page offers: pinyin ids of its headings (as the toc extension makes them) and explicit {#ids}."""
     ids = set()
-    for _number, line in _lines_outside_code(markdown):
+    for _number, line in lines_outside_code(markdown):
         match = _HEADING.match(line)
         if match:
             text = match.group(1)
@@ -72,10 +61,9 @@ def lint_archive(
 
     for article in archive.articles:
         where = shown(article.source_path)
-        for offset, line in _lines_outside_code(article.body):
-            number = article.body_line + offset
-            for target in _LINK.findall(line):
-                problems += _check_link(target, article.source_path, pages, anchors, where, number)
+        for link in links(article.body, article.body_line):
+            problems += _check_link(link.target, article.source_path, pages, anchors, where, link.line)
+        for number, line in lines_outside_code(article.body, article.body_line):
             for wrong, right in terms.items():
                 if wrong in line:
                     problems.append(Problem(where, number, "official-term", f"“{wrong}”是不规范的写法。", f"应写作“{right}”。",
