@@ -265,10 +265,11 @@ def _size(count: int) -> str:
 
 
 def _section(settings, name: str):
+    from .content.model import section_choices
+
     section = settings.section(name)
     if section is None:
-        choices = "、".join(f"{s.title}（{s.id}）" for s in settings.sections)
-        raise CliError(f"没有名为“{name}”的栏目。可用的栏目：{choices}")
+        raise CliError(f"没有名为“{name}”的栏目。可用的栏目：{section_choices(settings.sections)}")
     return section
 
 

@@ -70,7 +70,3 @@ def url_problem(value: object, *, relative: bool = True, mailto: bool = True) ->
     if scheme == "mailto" and mailto:
         return None if _MAILTO.match(value) else "电子邮件链接应写成 mailto:名字@域名。"
     return f"不允许使用“{scheme}:”开头的链接；只能写{allowed}。"
-
-
-def is_safe_url(value: object, *, relative: bool = True, mailto: bool = True) -> bool:
-    return url_problem(value, relative=relative, mailto=mailto) is None

@@ -12,7 +12,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .content.model import Section
+from .content.model import Section, find_section
 from .media.library import MediaSettings
 
 
@@ -109,4 +109,4 @@ class Settings:
 
     def section(self, name: str) -> Section | None:
         """The section with this id or title."""
-        return next((s for s in self.sections if name in (s.id, s.title)), None)
+        return find_section(name, self.sections)

@@ -57,13 +57,6 @@ class Archive:
                 groups[key].append(article)
         return dict(groups)
 
-    def article_for(self, source_path: str) -> Article | None:
-        for article in self.articles:
-            if article.source_path == source_path:
-                return article
-        return None
-
-
 def load_archive(
     docs_dir: Path,
     sections: list[Section],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -40,6 +41,16 @@ class Section:
     @property
     def url(self) -> str:
         return f"{self.id}/"
+
+
+def find_section(name: str, sections: Iterable[Section]) -> Section | None:
+    """The section whose id (folder) or title is `name`: staff write either."""
+    return next((section for section in sections if name in (section.id, section.title)), None)
+
+
+def section_choices(sections: Iterable[Section]) -> str:
+    """The sections as staff may name them, for messages: 党建成果（dangjian）、…"""
+    return "、".join(f"{s.title}（{s.id}）" for s in sections)
 
 
 class Status(str, enum.Enum):

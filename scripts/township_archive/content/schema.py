@@ -22,7 +22,7 @@ from ..dates import BEIJING, EARLIEST_DATE, LATEST_DATE, parse_date, zoned_date
 from ..problems import Problem, Severity
 from ..safe_url import url_problem
 from .frontmatter import FrontMatter, clean_text, key_text, shown, text_problem, without_unsafe
-from .model import REVIEW_LEVELS, Article, Review, RightsOverride, Section, Status
+from .model import REVIEW_LEVELS, Article, Review, RightsOverride, Section, Status, find_section, section_choices
 from .slugs import is_valid_slug, pinyin_slug
 
 
@@ -311,13 +311,6 @@ def _suggest(key: str, known: list[str]) -> str:
     return "可用的字段有：" + "、".join(known)
 
 
-def _find_section(value: str, sections: list[Section]) -> Section | None:
-    for section in sections:
-        if value in (section.id, section.title):
-            return section
-    return None
-
-
 def _read_status(check: _Checker, spec: FieldSpec) -> Status:
     value = check.front.data.get(spec.name, Status.DRAFT.value)
     text = as_text(value)
@@ -335,12 +328,12 @@ def _read_section(check: _Checker, spec: FieldSpec) -> Section:
     """The section is the file's folder; the field may only confirm it."""
     declared = check.text(spec.name)
     if declared:
-        found = _find_section(declared, check.sections)
+        found = find_section(declared, check.sections)
         folder = check.folder_section
         if found is None:
             check.error(
                 spec.name, "unknown-section", f"没有名为“{shown(declared)}”的栏目。",
-                "可用的栏目：" + "、".join(f"{s.title}（{s.id}）" for s in check.sections),
+                "可用的栏目：" + section_choices(check.sections),
             )
         elif found != folder:
             check.error(
