@@ -20,6 +20,8 @@ test: $(DEV_INSTALLED) node_modules/.installed
 offline: $(INSTALLED)
 	$(BIN)/township-archive offline $(if $(KIOSK),--kiosk)
 
+# Preview with drafts at http://127.0.0.1:8000/ (草稿箱: /drafts/); rebuilds when docs/, mkdocs.yml,
+# villages.yml or overrides/ change (the plugin and mkdocs.yml's `watch` name them).
 serve: $(INSTALLED)
 	$(BIN)/mkdocs serve
 

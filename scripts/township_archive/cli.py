@@ -286,8 +286,11 @@ def _project_archive(args):
 
 
 def _preview_hint(console: Console, settings, path: Path) -> None:
+    from .plan import DRAFTS_URL
+
     relative = path.resolve().relative_to(settings.docs_dir.resolve()).as_posix()
     console.print(f"预览：运行 [bold]make serve[/]，在浏览器打开 http://127.0.0.1:8000/{relative.removesuffix('.md')}/（草稿只在预览中可见）")
+    console.print(f"草稿箱：http://127.0.0.1:8000/{DRAFTS_URL}（所有草稿和待审稿件，各自的审核进度和发布前需处理的问题）")
     console.print(f"检查：运行 [bold]make check[/]；送审：township-archive review {path} --level 初审 --by 姓名")
 
 

@@ -9,20 +9,20 @@ No engine is known here: the MkDocs adapter and the CLI both read one plan and d
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 
 from .content.loader import Archive, load_archive
-from .content.model import Article
+from .content.model import DRAFTS_FOLDER, REVIEW_LEVELS, Article, Review, Status
 from .dates import chinese_date
 from .listings import ListingKind, ListingPage, ListingPlan, plan_listings
 from .media.library import MediaLibrary, build_library, is_raster
 from .media.lightbox import LIGHTBOX_ASSETS
 from .media.process import MediaCache
-from .problems import Problem
+from .problems import Problem, display_path
 from .rights.metadata import Publisher
 from .rights.notice import SiteRights
 from .rights.publishing import Publishing
@@ -38,10 +38,13 @@ class PageKind(str, enum.Enum):
     ARTICLE = "article"
     LISTING = "listing"
     PAGE = "page"  # about, a section's introduction, other top-level pages
+    DRAFTS = "drafts"  # the preview's 草稿箱
 
 
 # The template each kind of page is drawn with; None: the page's own front matter or the theme's default.
-TEMPLATES = {PageKind.ARTICLE: "article.html", PageKind.LISTING: "listing.html"}
+TEMPLATES = {PageKind.ARTICLE: "article.html", PageKind.LISTING: "listing.html", PageKind.DRAFTS: "drafts.html"}
+
+DRAFTS_URL = f"{DRAFTS_FOLDER}/"
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,32 @@ class RedirectPage:
 
 
 @dataclass(frozen=True)
+class DraftEntry:
+    """One unpublished article in the 草稿箱: where it is, how far its 三审 has come, what blocks publishing."""
+
+    article: Article
+    file: str  # as messages name it (docs/dangjian/文章.md): the file staff open
+    problems: tuple[Problem, ...]  # found in this file, by line
+
+    @property
+    def review_steps(self) -> tuple[tuple[str, Review | None], ...]:
+        """Each level of 三审 with its record, None while it is still to do."""
+        done = {review.level: review for review in self.article.reviews}
+        return tuple((level, done.get(level)) for level in REVIEW_LEVELS)
+
+
+@dataclass(frozen=True)
+class DraftsPage:
+    """草稿箱: a page of the preview only (never built for the public site or the offline copy)
+    listing every draft and pending (待审) article: section by section, 待审 first, newest first."""
+
+    entries: tuple[DraftEntry, ...]
+    title: str = "草稿箱"
+    url: str = DRAFTS_URL
+    source: str = f"{DRAFTS_FOLDER}/index.md"  # the page's place among the engine's pages
+
+
+@dataclass(frozen=True)
 class SitePlan:
     settings: Settings
     archive: Archive
@@ -88,6 +117,7 @@ class SitePlan:
     csp_meta: str = ""  # the Content Security Policy the offline copy carries in each page
     # Articles that are not published and their picture folders: only the preview shows them.
     draft_folders: tuple[str, ...] = ()
+    drafts_page: DraftsPage | None = None  # only when planning the preview
 
     @cached_property
     def articles_by_source(self) -> Mapping[str, Article]:
@@ -109,6 +139,8 @@ class SitePlan:
     # -- pages -----------------------------------------------------------------------------
 
     def kind(self, source: str) -> PageKind:
+        if self.drafts_page is not None and source == self.drafts_page.source:
+            return PageKind.DRAFTS
         if source in self.articles_by_source:
             return PageKind.ARTICLE
         if source in self.listings_by_source:
@@ -140,6 +172,12 @@ class SitePlan:
         return source.startswith(self.draft_folders) or source in self.archive.unpublished_pages or (
             (article := self.articles_by_source.get(source)) is not None and not article.is_public
         )
+
+    def draft_label(self, source: str) -> str | None:
+        """How the preview marks an unpublished page: its status (草稿, 待审); None for a public page."""
+        if (article := self.articles_by_source.get(source)) is not None:
+            return None if article.is_public else article.status.label
+        return Status.DRAFT.label if source in self.archive.unpublished_pages else None
 
     def is_withheld(self, source: str) -> bool:
         """Never published: originals (their variants are), sidecars, and active files unless allowed."""
@@ -182,14 +220,23 @@ class SitePlan:
             if listing.kind is ListingKind.SECTION and listing.number == 1:
                 return SearchDocument(url=page_address(listing.url, urls), title=listing.title, text=listing.description)
             return None
-        if source == "index.md":
+        if source == "index.md" or self.kind(source) is PageKind.DRAFTS:
             return None
         url = page_output(source, urls)[1]
         return SearchDocument(url=page_address(url, urls), title=title, text=html_text(body_html))
 
 
-def make_plan(settings: Settings, archive: Archive, library: MediaLibrary, villages: tuple[Village, ...] | list[Village] = ()) -> SitePlan:
-    """The plan of a loaded archive: pure, no files read or written."""
+def make_plan(
+    settings: Settings,
+    archive: Archive,
+    library: MediaLibrary,
+    villages: tuple[Village, ...] | list[Village] = (),
+    *,
+    preview: bool = False,
+    problems: Iterable[Problem] = (),
+) -> SitePlan:
+    """The plan of a loaded archive: pure, no files read or written. `preview`: the plan of `mkdocs
+    serve`, which adds the 草稿箱 listing the drafts with their `problems` (what `prepare` found)."""
     villages = tuple(villages)
     listings = plan_listings(archive, settings.page_size, [v.name for v in villages])
     identity = settings.identity
@@ -204,6 +251,7 @@ def make_plan(settings: Settings, archive: Archive, library: MediaLibrary, villa
             copied[image.src_uri(variant)] = folder / variant.filename
     if settings.lightbox:
         copied.update(LIGHTBOX_ASSETS)
+    drafts_page = _drafts_page(settings, archive, problems) if preview else None
     return SitePlan(
         settings=settings,
         archive=archive,
@@ -214,14 +262,34 @@ def make_plan(settings: Settings, archive: Archive, library: MediaLibrary, villa
         copied=MappingProxyType(copied),
         generated=MappingProxyType(publishing.generated_files(archive, settings.feed_items)),
         redirects=tuple(archive_redirects(archive)),
-        nav=_navigation(archive, listings),
+        nav=_navigation(archive, listings, drafts_page),
         csp_meta=content_security_policy(settings.embeds, meta=True),
         draft_folders=tuple(a.asset_folder for a in archive.articles if not a.is_public),
+        drafts_page=drafts_page,
     )
 
 
-def _navigation(archive: Archive, listings: ListingPlan) -> tuple[NavEntry, ...]:
-    """Home, the sections, tags, the chronicle, villages, then the other top-level pages: never single articles."""
+def _drafts_page(settings: Settings, archive: Archive, problems: Iterable[Problem]) -> DraftsPage:
+    """Drafts and pending articles with the problems found in their files (errors and what to do before
+    publishing). Section by section as configured; in each, 待审 before 草稿 (a reviewer is waiting), newest first."""
+    by_file: dict[str, list[Problem]] = {}
+    for problem in problems:
+        by_file.setdefault(problem.path, []).append(problem)
+    order = {section.id: number for number, section in enumerate(archive.sections)}
+    unpublished = sorted(
+        (a for a in archive.articles if not a.is_public),
+        key=lambda a: (order.get(a.section.id, len(order)), a.status is not Status.REVIEW, -(a.date.timestamp() if a.date else 0), a.source_path),
+    )
+    entries = []
+    for article in unpublished:
+        file = display_path(settings.docs_dir / article.source_path, settings.project_dir)
+        entries.append(DraftEntry(article, file, tuple(sorted(by_file.get(file, []), key=lambda p: (p.line, p.code)))))
+    return DraftsPage(tuple(entries))
+
+
+def _navigation(archive: Archive, listings: ListingPlan, drafts_page: DraftsPage | None = None) -> tuple[NavEntry, ...]:
+    """Home, the sections, tags, the chronicle, villages, then the other top-level pages: never single articles.
+    The preview ends with its 草稿箱."""
     nav = [NavEntry("index.md")]
     nav += [NavEntry(f"{section.id}/index.md", section.title) for section in archive.sections]
     for listing in listings.pages:
@@ -229,6 +297,8 @@ def _navigation(archive: Archive, listings: ListingPlan) -> tuple[NavEntry, ...]
             nav.append(NavEntry(listing.src_uri, listing.title))
     pages = {source for source in archive.page_urls.values() if "/" not in source and source != "index.md"}
     nav += [NavEntry(source) for source in sorted(pages - archive.unpublished_pages)]
+    if drafts_page is not None:
+        nav.append(NavEntry(drafts_page.source, drafts_page.title))
     return tuple(nav)
 
 
@@ -241,8 +311,8 @@ def prepare(
     """Read and check the project's content, images and villages, and plan the site.
 
     The one entry point of the build (`mkdocs build`/`serve` through the adapter) and of the CLI's
-    `check`: both see the same problems. `include_drafts`: the preview shows drafts, so their
-    pictures are processed too."""
+    `check`: both see the same problems. `include_drafts`: the plan of the preview, which shows
+    drafts (their pictures are processed too) and lists them in its 草稿箱."""
     archive, problems = load_archive(settings.docs_dir, list(settings.sections), settings.identity.source, settings.project_dir)
     library = MediaLibrary()
     if settings.media_enabled:
@@ -251,5 +321,11 @@ def prepare(
         )
         problems += media_problems
     villages, village_problems = load_villages(settings.villages_path, settings.villages_file)
-    return make_plan(settings, archive, library, villages), sorted(problems + village_problems)
+    problems = sorted(problems + village_problems)
+    return make_plan(settings, archive, library, villages, preview=include_drafts, problems=problems), problems
+
+
+def watched_paths(settings: Settings) -> tuple[Path, ...]:
+    """What `prepare` reads: the preview rebuilds when any of these changes."""
+    return (settings.docs_dir, settings.config_file, settings.villages_path)
 

@@ -14,7 +14,7 @@ from .listings import YEARS_URL, ListingPlan
 from .media.library import MediaLibrary
 from .media.model import ProcessedImage
 from .media.picture import PictureRole, picture
-from .plan import SitePlan
+from .plan import DraftsPage, SitePlan
 from .relations import ArticleLinks, article_links
 from .rights.notice import year_range
 from .settings import Identity, OfflineSettings
@@ -85,6 +85,7 @@ class SiteView:
     lastmods: dict[str, str]
     rights_url: str  # site-relative URL of the rights page, for links from every article
     csp_meta: str = ""  # the Content Security Policy the offline copy carries in each page
+    drafts: DraftsPage | None = None  # the preview's 草稿箱, linked from every page of the preview
 
     @classmethod
     def from_plan(cls, plan: SitePlan) -> SiteView:
@@ -126,6 +127,7 @@ class SiteView:
             lastmods=_lastmods(archive, listings),
             rights_url=plan.rights_url(),
             csp_meta=plan.csp_meta,
+            drafts=plan.drafts_page,
         )
 
     def lastmod(self, src_uri: str) -> str:

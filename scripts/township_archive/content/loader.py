@@ -15,7 +15,17 @@ from pathlib import Path
 from ..problems import Problem, Severity, display_path
 from ..safety.files import scan_docs
 from .frontmatter import decode, parse, shown, text_problem
-from .model import ARTICLE_FILES, PROJECT_FOLDERS, RESERVED_FOLDERS, SECTION_FILES, SITE_FILES, Article, Section, Status
+from .model import (
+    ARTICLE_FILES,
+    DRAFTS_FOLDER,
+    PROJECT_FOLDERS,
+    RESERVED_FOLDERS,
+    SECTION_FILES,
+    SITE_FILES,
+    Article,
+    Section,
+    Status,
+)
 from .schema import STATUS_WORDS, validate_article
 
 
@@ -156,7 +166,9 @@ def _reserved_places(files: list[str], archive: Archive, shown_docs: str) -> lis
             problems.append(_reserved_place(shown_docs, relative, place))
     for relative in filter(_is_page, files):
         url = _page_url(relative)
-        if url in taken and relative != f"{url}index.md":
+        if url == f"{DRAFTS_FOLDER}/":  # not even as an introduction: the preview writes this page whole
+            problems.append(_reserved_place(shown_docs, relative, f"网址 /{url} 是本地预览中草稿箱的位置"))
+        elif url in taken and relative != f"{url}index.md":
             problems.append(_reserved_place(shown_docs, relative, f"这个页面的网址 /{url} 已经属于栏目或索引页"))
     return problems
 

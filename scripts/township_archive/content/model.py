@@ -70,8 +70,10 @@ SITE_FILES = ("robots.txt", "feed.xml", "feed.json", "sitemap.xml", "sitemap.xml
 SECTION_FILES = ("feed.xml", "feed.json")
 ARTICLE_FILES = ("cite.json", "cite.bib")
 PROJECT_FOLDERS = ("assets", "search")
+# The preview's 草稿箱 (the plan's drafts page): only `mkdocs serve` writes it, but its address stays reserved.
+DRAFTS_FOLDER = "drafts"
 # Site folders of the listings, which sections, articles and pages may not take.
-RESERVED_FOLDERS = frozenset({"tags", "archive", "villages", *PROJECT_FOLDERS, "page"})
+RESERVED_FOLDERS = frozenset({"tags", "archive", "villages", *PROJECT_FOLDERS, "page", DRAFTS_FOLDER})
 
 REVIEW_LEVELS = ("初审", "复审", "终审")  # 三审: three levels, three different people
 

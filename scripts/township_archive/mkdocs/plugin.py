@@ -11,11 +11,12 @@ import html
 import logging
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
@@ -23,7 +24,7 @@ from mkdocs.structure.pages import Page
 
 from ..links import ExternalLinkExtension
 from ..media.figures import FigureContext, FigureExtension
-from ..plan import NavEntry, SitePlan, prepare
+from ..plan import NavEntry, SitePlan, prepare, watched_paths
 from ..problems import Problem, count_errors, display_path
 from ..progress import terminal_progress
 from ..safety.body import BodyPolicy, clean_body, removal_problems
@@ -113,7 +114,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             if plan.is_withheld(src):
                 file.inclusion = InclusionLevel.EXCLUDED
             elif plan.is_draft(src):
-                file.inclusion = InclusionLevel.DRAFT
+                # MkDocs prints an English "DRAFT" box into a DRAFT page it previews (commands/build.py);
+                # the preview shows drafts as pages with our own 草稿 banner, `build` leaves them out.
+                file.inclusion = InclusionLevel.NOT_IN_NAV if plan.drafts_page else InclusionLevel.DRAFT
             elif not plan.in_nav(src):
                 file.inclusion = InclusionLevel.NOT_IN_NAV
         if not plan.settings.allow_active_files:
@@ -128,6 +131,10 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 files.get_file_from_path(listing.src_uri).inclusion = InclusionLevel.NOT_IN_NAV
         for path, content in plan.generated.items():
             files.append(File.generated(config, path, content=content))
+        if plan.drafts_page is not None:
+            # The table wants the whole width: no navigation or table of contents beside it.
+            meta = {"title": plan.drafts_page.title, "hide": ["navigation", "toc"]}
+            files.append(File.generated(config, plan.drafts_page.source, content=templating.front_matter_only(meta)))
         config.nav = [_nav_item(entry) for entry in plan.nav]
         return files
 
@@ -184,6 +191,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         if src in self.clean_bodies:
             page.content = self.clean_bodies.pop(src)
         context["has_figures"] = src in self.pages_with_figures
+        context["draft_label"] = self.plan.draft_label(src)
+        if self.plan.drafts_page is not None and src == self.plan.drafts_page.source:
+            context["drafts"] = self.plan.drafts_page
         if (article := self.plan.articles_by_source.get(src)) is not None:
             context["article"] = article
             context["rights"] = self.plan.publishing.article_rights(article)
@@ -228,7 +238,24 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         if self.config.enabled and self.config.offline.enabled:
             trim_offline_site(Path(config.site_dir))
 
-    on_post_build = CombinedEvent(_publish_search, _redirects, _trim_offline)
+    # The preview names its 草稿箱 after every build, beside MkDocs' "Serving on" address.
+    def _announce_drafts(self, *, config: MkDocsConfig) -> None:
+        if self.config.enabled and self.plan is not None and (drafts := self.plan.drafts_page) is not None:
+            log.info(f"草稿箱：{urljoin(config.site_url or '/', drafts.url)}（草稿和待审稿件 {len(drafts.entries)} 篇，只在预览中可见）")
+
+    on_post_build = CombinedEvent(_publish_search, _redirects, _trim_offline, _announce_drafts)
+
+    # The preview rebuilds when anything the plan reads changes: MkDocs watches docs/ and mkdocs.yml
+    # itself; villages.yml (or the file the configuration names) is ours to add.
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer | None:
+        if not self.config.enabled or self.settings is None:
+            return None
+        for path in watched_paths(self.settings):
+            if path.exists():
+                server.watch(str(path))
+            else:  # a file yet to be written: its folder tells when it appears
+                server.watch(str(path.parent), recursive=False)
+        return server
 
     def _docs_shown(self) -> str:
         return display_path(self.settings.docs_dir, self.settings.project_dir)

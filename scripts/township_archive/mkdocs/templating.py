@@ -34,4 +34,9 @@ def listing_source(listing: ListingPage) -> str:
     meta = {"title": listing.title if listing.number == 1 else f"{listing.title}（第 {listing.number} 页）"}
     if listing.description:
         meta["description"] = listing.description
+    return front_matter_only(meta)
+
+
+def front_matter_only(meta: dict) -> str:
+    """A generated page (listings, the preview's 草稿箱) as Markdown: front matter, no body."""
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n"

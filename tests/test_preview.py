@@ -1,0 +1,209 @@
+"""The preview (`make serve`): its 草稿箱 in the plan, in-process; and one run of the real `mkdocs
+serve` that opens the 草稿箱 and a draft, then edits villages.yml and sees the page follow."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import BIN, ROOT, Project, article, copy_project
+from jinja2 import Environment, FileSystemLoader, pass_context
+from township_archive.content.model import Section
+from township_archive.media.library import MediaSettings
+from township_archive.media.model import MediaSpec
+from township_archive.mkdocs.templating import install
+from township_archive.plan import DRAFTS_URL, NavEntry, PageKind, prepare, watched_paths
+from township_archive.settings import Identity, RightsSettings, Settings
+from township_archive.templating import SiteView
+
+SECTIONS = (Section("dangjian", "党建成果"), Section("kejia", "客家文化"))
+HOSTILE_TITLE = '<script>alert(1)</script> "引号" & 尖括号'
+
+
+def settings_for(root: Path) -> Settings:
+    return Settings(
+        project_dir=root,
+        docs_dir=root / "docs",
+        config_file=root / "mkdocs.yml",
+        identity=Identity("曲樟档案", "https://www.quzhang.gov.cn/", "合浦县曲樟乡", "曲樟乡人民政府", RightsSettings("曲樟乡人民政府", "未经授权不得转载。")),
+        sections=SECTIONS,
+        media=MediaSettings(MediaSpec(widths=(320,), formats=("webp",)), root / ".cache/media", "曲樟乡人民政府"),
+        media_enabled=False,
+    )
+
+
+def write(root: Path, relative: str, text: str) -> None:
+    path = root / "docs" / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def newsroom(tmp_path_factory) -> Path:
+    """A week in the township's newsroom: one article out, others waiting for review or still being written."""
+    root = tmp_path_factory.mktemp("preview")
+    write(root, "index.md", "---\ntitle: 首页\ntemplate: home.html\n---\n")
+    write(root, "dangjian/index.md", "---\ntitle: 党建成果\n---\n")
+    write(root, "kejia/index.md", "---\ntitle: 客家文化\n---\n")
+    write(root, "dangjian/wangge.md", article("网格员走村入户记", "wangge-ji", date="2025-03-02"))
+    write(root, "dangjian/zhian.md", article("村级治安亭建成投用", "zhian-ting", status="draft", date="2025-03-10",
+                                               extra="summary: " + "治安亭建在村口，" * 30))
+    write(root, "dangjian/dangke.md", article("党员冬训第一课", "dangke", status="review", date="2025-01-08",
+                                                extra="reviews: [{level: 初审, by: 李审核, date: 2025-01-09}]"))
+    write(root, "dangjian/lizhi.md", article("荔枝园里的党员示范岗", "lizhi-shifan", status="draft", date="2025-06-20"))
+    write(root, "kejia/shange.md", article(f"'{HOSTILE_TITLE}'", "shan-ge", status="draft", date="2025-02-01"))
+    write(root, "jihua.md", "---\ntitle: 筹备中的专题\nstatus: draft\n---\n")
+    return root
+
+
+def test_the_draftbox_exists_only_in_the_preview(newsroom: Path):
+    settings = settings_for(newsroom)
+    built, _ = prepare(settings)  # `mkdocs build`, `township-archive build`, the offline copy, `check`
+    assert built.drafts_page is None
+    assert all(entry.source != "drafts/index.md" for entry in built.nav)
+    assert built.kind("drafts/index.md") is PageKind.PAGE
+
+    preview, _ = prepare(settings, include_drafts=True)  # `mkdocs serve`
+    page = preview.drafts_page
+    assert (page.title, page.url, page.source) == ("草稿箱", DRAFTS_URL, "drafts/index.md")
+    assert preview.nav[-1] == NavEntry("drafts/index.md", "草稿箱")
+    assert preview.kind(page.source) is PageKind.DRAFTS
+    assert preview.page_facts(page.source).template == "drafts.html"
+    assert preview.search_document(page.source, "草稿箱", "<p>x</p>") is None
+    # The preview rebuilds on what the plan reads, villages.yml too.
+    assert watched_paths(settings) == (newsroom / "docs", newsroom / "mkdocs.yml", newsroom / "villages.yml")
+
+
+def test_the_draftbox_lists_drafts_and_pending_articles_section_by_section(newsroom: Path):
+    plan, _ = prepare(settings_for(newsroom), include_drafts=True)
+    listed = [(e.article.section.id, e.article.status.label, e.article.title) for e in plan.drafts_page.entries]
+    assert listed == [
+        ("dangjian", "待审", "党员冬训第一课"),  # a reviewer is waiting: first, though older
+        ("dangjian", "草稿", "荔枝园里的党员示范岗"),  # then drafts, newest first
+        ("dangjian", "草稿", "村级治安亭建成投用"),
+        ("kejia", "草稿", HOSTILE_TITLE),
+    ]  # the published article and the unpublished page are not articles to work on
+    first = plan.drafts_page.entries[0]
+    assert first.file == "docs/dangjian/dangke.md"
+    assert [(level, review.by if review else None) for level, review in first.review_steps] == [
+        ("初审", "李审核"), ("复审", None), ("终审", None),
+    ]
+
+
+def test_each_draft_shows_the_problems_of_its_own_file(newsroom: Path):
+    plan, problems = prepare(settings_for(newsroom), include_drafts=True)
+    by_title = {entry.article.title: entry for entry in plan.drafts_page.entries}
+    long_summary = [p for p in by_title["村级治安亭建成投用"].problems if p.code == "long-summary"]
+    assert long_summary and long_summary[0] in problems and long_summary[0].line > 0
+    assert not [p for p in by_title["荔枝园里的党员示范岗"].problems if p.code == "long-summary"]
+
+
+def test_unpublished_pages_are_marked_with_their_status(newsroom: Path):
+    plan, _ = prepare(settings_for(newsroom), include_drafts=True)
+    assert plan.draft_label("dangjian/zhian.md") == "草稿"
+    assert plan.draft_label("dangjian/dangke.md") == "待审"
+    assert plan.draft_label("jihua.md") == "草稿"
+    assert plan.draft_label("dangjian/wangge.md") is None
+    assert plan.draft_label("index.md") is None
+
+
+def test_draft_titles_are_printed_as_text(newsroom: Path):
+    plan, _ = prepare(settings_for(newsroom), include_drafts=True)
+    env = Environment(loader=FileSystemLoader(ROOT / "overrides"))
+    env.filters["url"] = pass_context(lambda context, value: value)  # stands in for MkDocs' filter
+    install(env, SiteView.from_plan(plan))  # the environment the adapter gives every template
+    html = env.get_template("partials/archive/drafts.html").render(drafts=plan.drafts_page)
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &#34;引号&#34; &amp; 尖括号" in html
+    assert '<a href="kejia/shan-ge/">' in html and "docs/kejia/shange.md" in html
+
+
+def test_the_draftbox_address_is_reserved(tmp_path: Path):
+    write(tmp_path, "index.md", "---\ntitle: 首页\n---\n")
+    write(tmp_path, "drafts.md", "---\ntitle: 我的草稿\n---\n")
+    write(tmp_path, "drafts/index.md", "---\ntitle: 草稿箱说明\n---\n")  # unlike villages/index.md, no introduction either
+    _, problems = prepare(settings_for(tmp_path))
+    assert sorted(p.path for p in problems if p.code == "reserved-place") == ["docs/drafts.md", "docs/drafts/index.md"]
+
+
+def test_new_names_the_draftbox(tmp_path: Path, monkeypatch, capsys):
+    from township_archive import cli
+
+    project = copy_project(tmp_path / "project")
+    monkeypatch.chdir(project.root)
+    monkeypatch.setenv("COLUMNS", "200")
+    assert cli.main(["new", "曲樟乡开展防溺水安全教育", "--section", "党建成果", "--today", "2025-06-02 09:00"]) == 0
+    assert f"草稿箱：http://127.0.0.1:8000/{DRAFTS_URL}" in capsys.readouterr().out
+
+
+# -- the real preview ----------------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode("utf-8")
+
+
+def _wait_for(url: str, seen, timeout: float, log: Path) -> str:
+    """The page at `url` once `seen(page)` holds (the preview rebuilds in the background)."""
+    deadline = time.monotonic() + timeout
+    page = ""
+    while time.monotonic() < deadline:
+        try:
+            page = _get(url)
+            if seen(page):
+                return page
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"{url} did not show the change in {timeout} s; server log:\n{log.read_text(encoding='utf-8')}")
+
+
+@pytest.mark.slow
+def test_preview_shows_the_draftbox_chinese_banner_and_follows_villages_yml(project: Project, sample_site: Path, tmp_path: Path):
+    project.write("kejia-wenhua/jian-kuo-hao.md", article(f"'{HOSTILE_TITLE}'", "jian-kuo-hao", status="draft"))
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    log = tmp_path / "serve.log"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true", NO_COLOR="1")
+    with log.open("w", encoding="utf-8") as output:
+        server = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                                  cwd=project.root, env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        drafts = _wait_for(f"{base}drafts/", lambda page: "草稿箱" in page, 120, log)
+        assert f"草稿箱：{base}drafts/" in log.read_text(encoding="utf-8")
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; &#34;引号&#34; &amp; 尖括号" in drafts
+        assert "<script>alert(1)" not in drafts
+        assert re.search(r'<a href="\.\./kejia-wenhua/jian-kuo-hao/">', drafts)
+        assert "村级治安亭建设情况（草稿）" in drafts and "客家山歌小记（审核中）" in drafts  # the sample's own
+
+        draft = _get(f"{base}kejia-wenhua/jian-kuo-hao/")
+        assert "草稿：本文尚未发布，只在本地预览中可见。" in draft
+        assert "DRAFT" not in draft and "mkdocs-draft-marker" not in draft
+        assert 'href="../../drafts/"' in draft  # the preview links its 草稿箱 from every page
+
+        villages = project.root / "villages.yml"
+        text = villages.read_text(encoding="utf-8")
+        description = re.search(r"description: (.+)", text).group(1)
+        villages.write_text(text.replace(description, "（示例）村史馆今年重新布展。", 1), encoding="utf-8")
+        village = _wait_for(f"{base}villages/shi-li-cun-jia/", lambda page: "村史馆今年重新布展" in page, 60, log)
+        assert description not in village
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    # A normal build has no 草稿箱 and no link to one.
+    assert not (sample_site / "drafts").exists()
+    assert "drafts/" not in (sample_site / "index.html").read_text(encoding="utf-8")
