@@ -273,7 +273,8 @@ VILLAGES = "villages.yml"
         ("- name: 示例村\n  description: !!binary aGVsbG8=\n", "yaml-tag", 2),
         ("- name: 示例村\n  honours:\n    - title: 名村\n      year: ²⁰²⁴\n", "honour-year", 4),
         ("- name: 示例村\n  description: [a, b]\n", "village-not-text", 2),
-        ("- name: 示例村\n  description: [\n", "villages-yaml", 3),
+        ("- name: 示例村\n  description: [\n", "villages-yaml", 2),  # the line of the unclosed '['
+        ("- name: 示例村\ndescription：介绍\n", "villages-yaml", 2),  # a full-width colon, explained at its line
     ],
 )
 def test_bad_villages_file_is_reported_at_the_line(text, code, line):

@@ -51,7 +51,7 @@ CASES = [
     ),
     Case("missing cover file", {PATH: article(extra="cover: ce-shi/cover.jpg")}, "missing-cover", PATH, 9, "封面图文件不存在"),
     Case("file saved as GBK", {PATH: article(title="编码测试").encode("gbk")}, "not-utf8", PATH, 2, "不是 UTF-8 编码"),
-    Case("YAML syntax error", {PATH: with_line("tags", "tags: [测试")}, "yaml-syntax", PATH, 9, "头信息的格式有误"),
+    Case("YAML syntax error", {PATH: with_line("tags", "tags: [测试")}, "yaml-syntax", PATH, 8, "方括号列表“[ … ]”没有正确结束"),
     Case("published without a fixed slug", {PATH: with_line("slug", None)}, "slug-not-fixed", PATH, 1, "必须写明网址名"),
     Case("no front matter", {PATH: "# 只有正文\n\n没有头信息。\n"}, "no-front-matter", PATH, 1, "缺少头信息"),
     Case("unknown status", {PATH: with_line("status", "status: 发布")}, "bad-status", PATH, 4, "无法识别"),

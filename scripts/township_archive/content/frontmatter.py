@@ -193,10 +193,12 @@ def read_yaml(text: str, path: str, *, first_line: int = 1, what: str, code: str
         char = chr(error.character) if isinstance(error.character, int) else "\x00"
         return problem(index, "control-character", f"{what}含有{_describe(char)}，无法读取。", "删除这个字符（通常是从网页或 Word 复制时带进来的）。")
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        return problem(mark.index if mark else 0, code, f"{what}的格式有误：{shown(error.problem or error.context, 120)}。", hint)
-    except (yaml.YAMLError, RecursionError) as error:
-        return problem(0, code, f"{what}无法读取：{shown(error, 120)}。", hint)
+        index, message, specific = explain_yaml_error(text, error)
+        return problem(index, code, f"{what}{message}", specific or hint)
+    except RecursionError:
+        return problem(0, "yaml-too-deep", f"{what}嵌套层次太多。", "检查是否多写了括号或缩进。")
+    except yaml.YAMLError:
+        return problem(0, code, f"{what}的格式有误，无法读取。", hint)
     finally:
         if loader is not None:
             loader.dispose()
@@ -228,12 +230,121 @@ def read_yaml(text: str, path: str, *, first_line: int = 1, what: str, code: str
     constructor = StrictLoader("")
     try:
         data = constructor.construct_document(node)
-    except yaml.MarkedYAMLError as error:  # e.g. a list used as a key, a bad << merge
-        mark = error.problem_mark or error.context_mark
-        return problem(mark.index if mark else 0, code, f"{what}的格式有误：{shown(error.problem or error.context, 120)}。", hint)
-    except (yaml.YAMLError, ValueError, TypeError, AttributeError, OverflowError, RecursionError) as error:
-        return problem(node.start_mark.index, code, f"{what}无法读取：{shown(error, 120)}。", hint)
+    except yaml.MarkedYAMLError as error:  # e.g. a list used as a key
+        index, message, specific = explain_yaml_error(text, error)
+        return problem(index, code, f"{what}{message}", specific or hint)
+    except (yaml.YAMLError, ValueError, TypeError, AttributeError, OverflowError, RecursionError):
+        return problem(node.start_mark.index, code, f"{what}的格式有误，无法读取。", hint)
     return YamlText(node, data, [])
+
+
+# ---------------------------------------------------------------------------------------------
+# PyYAML's errors, explained to staff.
+#
+# PyYAML says what its parser expected ("mapping values are not allowed here"), in English, and
+# often at the line *after* the mistake: a line without a colon is read as the start of a key
+# that only fails on the next line. Staff get a Chinese explanation at the line they have to
+# change. First the mistakes of Chinese typing that PyYAML cannot name (a full-width colon or
+# space, no space after the colon), looked for on the lines up to where PyYAML stopped; then each
+# of PyYAML's messages, with the mark that points at the cause (the opening quote of an unclosed
+# string, the '[' of an unclosed list). No English text from PyYAML reaches staff.
+
+_FIELD = r"[ \t]*(?:-[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)"
+_FULL_WIDTH_COLON = re.compile(_FIELD + r"[ \t\u3000]*：[ \t\u3000]*(.*)")
+_NO_SPACE = re.compile(_FIELD + r":(?=[^\s/:])(.*)")
+_FULL_WIDTH_SPACE = re.compile(r"[ \t]*\u3000")
+_COLON_IN_VALUE = re.compile(r"([ \t]*(?:-[ \t]+)?)([^\s:#'\"][^:#]*?):[ \t]+(.*?:(?:[ \t].*|))$")
+
+
+def _suspect(text: str, end: int) -> tuple[int, str, str] | None:
+    """The nearest line up to the one holding index `end` with a Chinese-typing mistake: (its index, message, hint)."""
+    stop = text.find("\n", min(max(end, 0), len(text)))
+    position = len(text) if stop < 0 else stop
+    while True:
+        start = text.rfind("\n", 0, position) + 1
+        line = text[start:position]
+        if match := _FULL_WIDTH_COLON.match(line):
+            key, value = match.groups()
+            return start, f"中字段名 {key} 后面用了全角冒号“：”。", f"改成半角冒号，后面加一个空格：{key}: {shown(value.strip())}"
+        if match := _NO_SPACE.match(line):
+            key, value = match.groups()
+            return start, f"中字段名 {key} 后面的冒号和值之间少了一个空格。", f"在冒号后加一个空格：{key}: {shown(value.strip())}"
+        if _FULL_WIDTH_SPACE.match(line):
+            return start, "这一行开头有全角空格“　”（中文输入法下的空格）。", "缩进只能用半角空格：删掉行首的全角空格，或换成半角空格。"
+        if start == 0:
+            return None
+        position = start - 1
+
+
+def _line(text: str, index: int) -> str:
+    begin = text.rfind("\n", 0, index) + 1
+    end = text.find("\n", index)
+    return text[begin: len(text) if end < 0 else end]
+
+
+def explain_yaml_error(text: str, error: yaml.MarkedYAMLError) -> tuple[int, str, str]:
+    """Where a YAML syntax error in `text` is to be fixed and what to do: (index in `text`, message
+    to follow the text's name, e.g. "头信息", and a hint, "" for the caller's general one)."""
+    problem, context = error.problem or "", error.context or ""
+    at = error.problem_mark.index if error.problem_mark else error.context_mark.index if error.context_mark else 0
+    opened = error.context_mark.index if error.context_mark else at
+    if suspect := _suspect(text, max(at, opened)):
+        return suspect
+
+    def found() -> str:
+        match = re.search(r"found (?:character )?'(.*?)'", problem)
+        return match.group(1) if match else ""
+
+    if "\\t" in problem or "tab" in problem:
+        return at, "这一行有 Tab 键（制表符）：头信息只能用空格缩进和分隔。", "把 Tab 换成空格：缩进用两个空格，冒号后用一个空格。"
+    if "quoted scalar" in context:
+        if "escape" in problem:
+            return at, "双引号里的反斜杠“\\”后面跟了无法识别的字符。", "在双引号里反斜杠要写成两个（\\\\）；或者改用单引号括起来。"
+        return opened, "这一行的引号没有配对：值以引号开头，却没有结束的引号。", (
+            "在值的末尾补上同样的引号（\"……\" 或 '……'），或者去掉开头的引号；文字中要用引号时，请用中文引号“”。")
+    if "block scalar" in context:
+        return opened, "这一行的“|”或“>”后面不能再写文字。", "把文字写到下一行，比字段名多缩进两个空格；或者去掉“|”“>”。"
+    if "anchor" in context or "alias" in context or "directive" in context or "tag" in context:
+        return opened, "这一行的值以“&”“*”“%”或“!”开头，这些符号在 YAML 中有特殊含义。", "把整个值用引号括起来，例如 title: \"&……\"。"
+    if "simple key" in context:
+        return opened, "这一行不是“字段名: 值”的形式（找不到冒号）。", (
+            "每行写“字段名: 值”（半角冒号，后面一个空格）；上一个字段的值要换行写时，续行要比字段名多缩进；列表项以“- ”开头。")
+    if problem.startswith("mapping values are not allowed"):
+        line = _line(text, at)
+        if match := _COLON_IN_VALUE.match(line):
+            indent, key, value = match.groups()
+            quoted = value.strip().replace('"', '\\"')
+            return at, "这一行的值里有“冒号+空格”，YAML 会把它当成另一个字段。", f"把整个值用引号括起来：{indent.strip()}{key}: \"{shown(quoted)}\""
+        return at, "这一行的缩进不对，或者多了一个冒号。", "同一层的字段要左端对齐（顶层字段顶格写）；值里含有“冒号+空格”时，把整个值用引号括起来。"
+    if problem.startswith("sequence entries are not allowed"):
+        return at, "列表项“- ”不能和字段名写在同一行。", "写成 tags: [甲, 乙]，或者在字段名下面每行写一项“- 甲”。"
+    if problem.startswith("expected ',' or ']'"):
+        return opened, "这一行的方括号列表“[ … ]”没有正确结束。", "检查末尾是否少了“]”，各项之间用半角逗号“,”分隔；某一项含有冒号、逗号或方括号时，用引号括起来。"
+    if problem.startswith("expected ',' or '}'"):
+        return opened, "这一行的花括号“{ … }”没有正确结束。", "检查末尾是否少了“}”，各项写成“名: 值”，之间用半角逗号分隔。"
+    if problem.startswith("expected <block end>"):
+        if found() == "<scalar>" and text[:at].rstrip(" \t").endswith(("\"", "'")):
+            return at, "这一行引号后面还有文字：值以引号开头时，整段文字都要在引号之内。", "把整个值放进引号里，或者去掉引号；文字中要用引号时，请用中文引号“”。"
+        if found() == "-":
+            return at, "这一行的列表项“- ”位置不对。", "列表项写在字段名的下一行，同一列表的各项左端对齐，例如 tags: 下一行写“- 基层党建”。"
+        return at, "这一行的缩进和上面的字段对不齐。", "同一层的字段要左端对齐（顶层字段顶格写，前面不要有空格）。"
+    if problem.startswith("expected the node content") or "flow" in context:
+        opening = max(text.rfind("[", 0, at), text.rfind("{", 0, at))
+        if found() == "<stream end>" and opening >= 0:  # the text ended inside [ … or { …
+            if text[opening] == "[":
+                return opening, "这一行的方括号列表“[ … ]”没有正确结束。", "检查末尾是否少了“]”，各项之间用半角逗号“,”分隔。"
+            return opening, "这一行的花括号“{ … }”没有正确结束。", "检查末尾是否少了“}”，各项写成“名: 值”，之间用半角逗号分隔。"
+        return at, "这一行有多余的逗号或括号。", "检查方括号、花括号和逗号是否多写了；以这些符号开头的文字要用引号括起来。"
+    if "cannot start any token" in problem:
+        char = found().strip("\\")
+        return at, f"这一行的值以“{shown(char)}”开头，这个符号在 YAML 中有特殊含义。", f"把整个值用引号括起来，例如 title: \"{shown(char)}……\"。"
+    if "document" in problem or "document" in context:
+        return at, "这一行有多余的“---”或“...”分隔线。", "头信息中间不能有单独的 --- 或 ...；文字以它们开头时，用引号括起来。"
+    if "unhashable" in problem:
+        return at, "这一行的字段名写成了列表或字段组（冒号前面有方括号或花括号）。", "每行写“字段名: 值”，字段名是英文单词。"
+    if problem.startswith("mapping keys are not allowed") or context.startswith("while parsing a block mapping"):
+        return at, "这一行的写法有误：可能是缩进不对，或者以“?”等符号开头。", "同一层的字段左端对齐；以符号开头的文字用引号括起来。"
+    return at, "的格式有误（在这一行附近）。", ""
 
 
 def key_text(key: object) -> str:
@@ -347,6 +458,9 @@ def parse(path: str, text: str, *, required: bool = True) -> tuple[FrontMatter |
     if data is None:
         data, node = {}, None
     if not isinstance(data, dict):
+        if suspect := _suspect(yaml_text, len(yaml_text)):  # title：曲樟乡 alone is text to YAML, not a field
+            index, message, hint = suspect
+            return None, [Problem(path, line_at(yaml_text, index, offset), "yaml-syntax", f"头信息{message}", hint)]
         return None, [
             Problem(
                 path,
