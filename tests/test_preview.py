@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import time
@@ -201,8 +202,12 @@ def test_preview_shows_the_draftbox_chinese_banner_and_follows_villages_yml(proj
         village = _wait_for(f"{base}villages/shi-li-cun-jia/", lambda page: "村史馆今年重新布展" in page, 60, log)
         assert description not in village
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.send_signal(signal.SIGINT)  # as Ctrl+C: MkDocs removes its temporary site folder
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
     # A normal build has no 草稿箱 and no link to one.
     assert not (sample_site / "drafts").exists()
