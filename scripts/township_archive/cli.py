@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -445,8 +446,96 @@ def cmd_fields(args, console: Console) -> int:
     return 0
 
 
+# ---------------------------------------------------------------------------------------------
+# The command line in Chinese. argparse words its usage, help headings and errors through gettext
+# (`argparse._`), which is English without an installed catalogue; `ChineseArgumentParser` swaps
+# in these translations while it builds, formats and parses, and words the two errors staff meet
+# most (a value not among the choices, a missing argument) itself.
+
+_ARGPARSE_CHINESE = {
+    "usage: ": "用法：",
+    "positional arguments": "参数",
+    "options": "选项",
+    "show this help message and exit": "显示这段帮助并退出",
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s：%(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "不能是 %(value)s，只能是 %(choices)s 之一",
+    "the following arguments are required: %s": "缺少必填的参数 %s",
+    "unrecognized arguments: %s": "无法识别的参数 %s",
+    "expected one argument": "后面要写一个值",
+    "expected at most one argument": "后面最多写一个值",
+    "expected at least one argument": "后面至少要写一个值",
+    "expected %s argument": "后面要写 %s 个值",
+    "expected %s arguments": "后面要写 %s 个值",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是 %(matches)s",
+    "invalid %(type)s value: %(value)r": "无法识别的值 %(value)r",
+    "not allowed with argument %s": "不能和 %s 一起使用",
+    "ignored explicit argument %r": "不需要值，却写了 %r",
+    "one of the arguments %s is required": "%s 中至少要写一个",
+    "unexpected option string: %s": "意外的选项 %s",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "没有子命令 %(parser_name)r（可用：%(choices)s）",
+    "can't open '%(filename)s': %(error)s": "无法打开 %(filename)s：%(error)s",
+}
+
+# What a value is called in usage and help (argparse would show the option's name in capitals).
+_METAVARS = {
+    "config": "配置文件", "section": "栏目", "author": "作者", "source": "来源", "editor": "责任编辑", "tag": "标签",
+    "today": "日期", "title": "标题", "file": "文件", "article": "文章", "by": "姓名", "output": "文件",
+    "site_dir": "文件夹", "dist": "文件夹", "site": "文件夹", "out": "文件夹", "path": "路径",
+}
+
+
+@contextmanager
+def _argparse_in_chinese():
+    saved = argparse._, argparse.ngettext
+    argparse._ = lambda text: _ARGPARSE_CHINESE.get(text, text)
+    argparse.ngettext = lambda one, many, count: _ARGPARSE_CHINESE.get(one if count == 1 else many, one if count == 1 else many)
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """argparse with Chinese usage, help and errors (sub-command parsers are of this class too)."""
+
+    def __init__(self, *args, **kwargs):
+        with _argparse_in_chinese():
+            super().__init__(*args, **kwargs)
+
+    def add_argument(self, *args, **kwargs):
+        action = super().add_argument(*args, **kwargs)
+        if action.metavar is None and action.choices is None and action.nargs != 0 and action.dest in _METAVARS:
+            action.metavar = _METAVARS[action.dest]  # shown in usage, help and errors instead of BY, SECTION …
+        return action
+
+    def parse_args(self, *args, **kwargs):
+        with _argparse_in_chinese():
+            return super().parse_args(*args, **kwargs)
+
+    def parse_known_args(self, *args, **kwargs):
+        with _argparse_in_chinese():
+            return super().parse_known_args(*args, **kwargs)
+
+    def format_usage(self) -> str:
+        with _argparse_in_chinese():
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with _argparse_in_chinese():
+            return super().format_help()
+
+    def _check_value(self, action, value):
+        if action.choices is not None and value not in action.choices:
+            raise argparse.ArgumentError(action, f"不能是“{value}”，只能是 {'、'.join(map(str, action.choices))} 之一")
+        super()._check_value(action, value)
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：错误：{message}。\n运行 {self.prog} -h 查看用法。\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="township-archive", description="乡镇宣传文化档案网站的编辑与构建工具")
+    parser = ChineseArgumentParser(prog="township-archive", description="乡镇宣传文化档案网站的编辑与构建工具")
     parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="mkdocs.yml 的路径（默认当前文件夹）")
     commands = parser.add_subparsers(dest="command", required=True, metavar="子命令")
 
@@ -514,9 +603,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _console(stderr: bool) -> Console:
+    """On a terminal Rich fits lines to the window; in a log or a pipe a line is never broken, so a
+    path stays whole (and COLUMNS, set or not, does not matter)."""
+    console = Console(stderr=stderr, highlight=False)
+    if console.is_terminal:
+        return console
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, width=1_000_000)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    console = Console(stderr=args.command in ("build", "offline", "nginx"), highlight=False)
+    console = _console(stderr=args.command in ("build", "offline", "nginx"))
     try:
         return args.run(args, console)
     except (CliError, AuthoringError) as error:
