@@ -250,7 +250,7 @@ def read_yaml(text: str, path: str, *, first_line: int = 1, what: str, code: str
 # string, the '[' of an unclosed list). No English text from PyYAML reaches staff.
 
 _FIELD = r"[ \t]*(?:-[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)"
-_FULL_WIDTH_COLON = re.compile(_FIELD + r"[ \t\u3000]*：[ \t\u3000]*(.*)")
+_FULL_WIDTH_COLON = re.compile(_FIELD + r"[ \t\u3000]*:?[ \t\u3000]*：[ \t\u3000]*(.*)")
 _NO_SPACE = re.compile(_FIELD + r":(?=[^\s/:])(.*)")
 _FULL_WIDTH_SPACE = re.compile(r"[ \t]*\u3000")
 _COLON_IN_VALUE = re.compile(r"([ \t]*(?:-[ \t]+)?)([^\s:#'\"][^:#]*?):[ \t]+(.*?:(?:[ \t].*|))$")
@@ -304,8 +304,9 @@ def explain_yaml_error(text: str, error: yaml.MarkedYAMLError) -> tuple[int, str
             "在值的末尾补上同样的引号（\"……\" 或 '……'），或者去掉开头的引号；文字中要用引号时，请用中文引号“”。")
     if "block scalar" in context:
         return opened, "这一行的“|”或“>”后面不能再写文字。", "把文字写到下一行，比字段名多缩进两个空格；或者去掉“|”“>”。"
-    if "anchor" in context or "alias" in context or "directive" in context or "tag" in context:
-        return opened, "这一行的值以“&”“*”“%”或“!”开头，这些符号在 YAML 中有特殊含义。", "把整个值用引号括起来，例如 title: \"&……\"。"
+    symbols = {"anchor": "&", "alias": "*", "directive": "%", "tag": "!"}
+    if symbol := next((mark for word, mark in symbols.items() if word in context), ""):
+        return opened, f"这一行的“{symbol}”在 YAML 中有特殊含义，不能直接写在值的开头。", f"把整个值用引号括起来，例如 title: \"{symbol}……\"。"
     if "simple key" in context:
         return opened, "这一行不是“字段名: 值”的形式（找不到冒号）。", (
             "每行写“字段名: 值”（半角冒号，后面一个空格）；上一个字段的值要换行写时，续行要比字段名多缩进；列表项以“- ”开头。")
@@ -336,8 +337,12 @@ def explain_yaml_error(text: str, error: yaml.MarkedYAMLError) -> tuple[int, str
             return opening, "这一行的花括号“{ … }”没有正确结束。", "检查末尾是否少了“}”，各项写成“名: 值”，之间用半角逗号分隔。"
         return at, "这一行有多余的逗号或括号。", "检查方括号、花括号和逗号是否多写了；以这些符号开头的文字要用引号括起来。"
     if "cannot start any token" in problem:
-        char = found().strip("\\")
-        return at, f"这一行的值以“{shown(char)}”开头，这个符号在 YAML 中有特殊含义。", f"把整个值用引号括起来，例如 title: \"{shown(char)}……\"。"
+        char = shown(found().strip("\\"))
+        return at, f"这一行的“{char}”在 YAML 中有特殊含义，不能这样直接写。", f"把含有它的值整个用引号括起来，例如 title: \"{char}……\"。"
+    if problem.startswith("expected '<document start>'"):  # the first field is indented, the next is not
+        first = re.search(r"^(?![ \t]*(?:#|$))", text, re.MULTILINE)
+        if first and text[first.start():first.start() + 1] in " \t":
+            return first.start(), "这一行的字段名前面多了空格。", "顶层字段要顶格写，前面不要有空格。"
     if "document" in problem or "document" in context:
         return at, "这一行有多余的“---”或“...”分隔线。", "头信息中间不能有单独的 --- 或 ...；文字以它们开头时，用引号括起来。"
     if "unhashable" in problem:
