@@ -13,17 +13,51 @@ from pypinyin import Style, lazy_pinyin
 from slugify import slugify
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-MAX_SLUG_LENGTH = 80
+MAX_SLUG_LENGTH = 80  # what a valid slug may have at most
+# What a generated slug keeps to, and what `check` suggests for longer ones: an address staff can read out.
+SLUG_LENGTH = 40
+# The slug of a draft imported without a title (待定, "to be decided"), until staff give it one.
+PLACEHOLDER_SLUG = "dai-ding"
+_CLAUSE_BREAK = re.compile(r"[\s，,。、；;：:！!？?·—（）()《》〈〉“”\"'‘’【】\[\]|｜/]+")
 
 
-def pinyin_slug(text: str, max_length: int = MAX_SLUG_LENGTH) -> str:
+def _syllables(text: str, max_length: int) -> str:
+    syllables = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: [chars], v_to_u=False)
+    return slugify(" ".join(syllables), max_length=max_length, word_boundary=True, separator="-")
+
+
+def pinyin_slug(text: str, max_length: int = SLUG_LENGTH) -> str:
     """`陈铭枢与十九路军` -> `chen-ming-shu-yu-shi-jiu-lu-jun`.
 
     Non-Han runs (digits, Latin words) are kept as they are, so
-    `2024年工作总结` -> `2024-nian-gong-zuo-zong-jie`.
+    `2024年工作总结` -> `2024-nian-gong-zuo-zong-jie`. A longer title keeps its first words:
+    whole clauses when they fill at least half of `max_length` (`聚焦强根基，夯实基层组织体系`
+    -> `ju-jiao-qiang-gen-ji`), else as many syllables as fit.
     """
-    syllables = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: [chars], v_to_u=False)
-    return slugify(" ".join(syllables), max_length=max_length, word_boundary=True, separator="-")
+    whole = _syllables(text, 0)
+    if max_length <= 0 or len(whole) <= max_length:
+        return whole
+    clauses = [clause for clause in _CLAUSE_BREAK.split(text) if clause]
+    kept = ""
+    for clause in clauses:
+        longer = _syllables(f"{kept} {clause}", 0)
+        if len(longer) > max_length:
+            break
+        kept = f"{kept} {clause}"
+    if kept and len(_syllables(kept, 0)) * 2 >= max_length:
+        return _syllables(kept, 0)
+    return _syllables(text, max_length)
+
+
+def placeholder_slug(date: str) -> str:
+    """`dai-ding-2026-11-20`: the slug of a draft without a title, from its date (2026-11-20 or 2026-11-20 10:30)."""
+    day = re.match(r"\d{4}-\d{2}-\d{2}", date or "")
+    return f"{PLACEHOLDER_SLUG}-{day.group(0)}" if day else PLACEHOLDER_SLUG
+
+
+def is_placeholder_slug(slug: str) -> bool:
+    """A slug `placeholder_slug` made (with free_slug's -2, -3 …): the title it should come from was missing."""
+    return bool(re.fullmatch(rf"{PLACEHOLDER_SLUG}(?:-\d{{4}}-\d{{2}}-\d{{2}})?(?:-\d+)?", slug or ""))
 
 
 def is_valid_slug(slug: str) -> bool:
