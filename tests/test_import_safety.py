@@ -173,7 +173,8 @@ def test_html_metadata_comes_from_sanitised_text(tmp_path: Path):
     draft = importer.from_html(NEWS_PAGE)
     assert draft.title == '“乡村夜校” "开课"：第一期 & 更多'
     assert (draft.date, draft.source, draft.authors) == ("2024-06-15 10:30", "北海日报", ["陈某某"])
-    assert draft.rights == {"notice": "版权声明：本文版权归北海日报社所有。", "holder": "北海日报社",
+    # The page prints its own 版权声明 heading over the notice: the label is not repeated in the text.
+    assert draft.rights == {"notice": "本文版权归北海日报社所有。", "holder": "北海日报社",
                             "original_source": "北海日报", "original_title": draft.title}
     assert draft.body.startswith("夜校第一课讲**防诈骗**（示例）。")  # title and dateline left the body
     meta, _body = front_matter_after_write(tmp_path, draft)

@@ -6,7 +6,7 @@
     township-archive verify BUNDLE                      check a bundle against its SHA256SUMS
     township-archive fields                             print the front-matter fields
     township-archive new TITLE --section S              start a draft article
-    township-archive import FILE --section S            a .docx, .txt or .html news article as a draft
+    township-archive import FILE --section S [--title T] a .docx, .txt or .html news release as a draft
     township-archive review ARTICLE --level L --by NAME record one level of 三审
     township-archive publish ARTICLE                    publish after all three levels
     township-archive report [--output F]                the office's content report (HTML)
@@ -312,44 +312,64 @@ def cmd_new(args, console: Console) -> int:
 
 
 def cmd_import(args, console: Console) -> int:
+    from rich.markup import escape
 
     from .authoring import importer
-    from .content.slugs import pinyin_slug
 
     project, archive = _project_archive(args)
     settings = project.settings
     section = _section(settings, args.section)
     source = args.file
+    today = _today(args).strftime("%Y-%m-%d %H:%M")
+    title = args.title or ""
     try:
         importer.check_source(source)  # missing, not a regular file, too large
         suffix = source.suffix.lower()
         if suffix == ".docx":
             # The slug is not known before the title is; images are referenced from a folder named after it.
-            probe = importer.from_docx(source, "__images__")
-            slug = _free_slug(pinyin_slug(probe.title), archive)
-            draft = importer.from_docx(source, slug)
+            probe = importer.from_docx(source, "__images__", title)
+            slug = _import_slug(probe, archive, today)
+            draft = importer.from_docx(source, slug, title)
         elif suffix in (".txt", ".md", ".html", ".htm"):
             text = importer.decode_text(source, importer.read_source(source))
             if suffix in (".html", ".htm"):
-                draft = importer.from_html(text)
+                draft = importer.from_html(text, title)
             else:
-                draft = importer.from_markdown(text) if suffix == ".md" else importer.from_text(text)
-            slug = _free_slug(pinyin_slug(draft.title), archive)
+                draft = importer.from_markdown(text, title) if suffix == ".md" else importer.from_text(text, title)
+            slug = _import_slug(draft, archive, today)
         elif suffix == ".doc":
             raise CliError("不支持旧的 .doc 格式：请用 Word 打开后“另存为 .docx”再导入。")
         else:
             raise CliError(f"不支持导入 {suffix or '无扩展名'} 文件：可以导入 .docx、.txt、.html。")
-        path = importer.write_draft(settings.docs_dir, section.id, draft, slug, _today(args).strftime("%Y-%m-%d %H:%M"))
+        path = importer.write_draft(settings.docs_dir, section.id, draft, slug, today)
     except (CliError, AuthoringError) as error:
         # The messages name the file: a name like "a[/]b.txt" must be shown, not read as Rich markup.
         raise CliError(str(error)) from None
-    console.print(f"[green]已导入为草稿[/]：{path}")
+    console.print(f"[green]已导入为草稿[/]：{escape(str(path))}")
+    found = [f"{label} {escape(value)}" for label, value in (
+        ("日期", draft.date), ("来源", draft.source), ("作者", "、".join(draft.authors)), ("责任编辑", draft.editor),
+        ("摄影", draft.photographer)) if value]
+    if found:
+        console.print("从稿件中识别出：" + "，".join(found) + "（已写入头信息，请核对）")
+    if not draft.has_title:
+        console.print(f"[yellow]稿件没有标题行[/]（以导语开头）：标题暂写为“{importer.TITLE_PLACEHOLDER}”，网址名暂为 {slug}。"
+                      "请在头信息中写好 title，并把 slug 改成标题的拼音；也可以删掉草稿，用 --title \"标题\" 重新导入。")
     if draft.images:
-        console.print(f"提取了 {len(draft.images)} 张图片到 {path.with_suffix('')}/")
-    if draft.rights:
+        console.print(f"提取了 {len(draft.images)} 张图片到 {escape(str(path.with_suffix('')))}/")
+    if draft.rights.get("notice"):
         console.print("文末的版权/联系信息已移到头信息的 rights 中，请核对。")
+    for note in draft.notes:
+        console.print(escape(note))
     _preview_hint(console, settings, path)
     return 0
+
+
+def _import_slug(draft, archive, today: str) -> str:
+    """The slug of an imported draft: from its title, or a short placeholder when it has none yet."""
+    from .content.slugs import pinyin_slug, placeholder_slug
+
+    base = pinyin_slug(draft.title) if draft.has_title else placeholder_slug(draft.date or today)
+    return _free_slug(base, archive)
 
 
 def _free_slug(slug: str, archive) -> str:
@@ -557,6 +577,7 @@ def build_parser() -> argparse.ArgumentParser:
     imported = commands.add_parser("import", help="把 Word（.docx）或网页/纯文本新闻稿导入为草稿")
     imported.add_argument("file", type=Path, help=".docx、.txt 或 .html 文件")
     imported.add_argument("--section", required=True, help="栏目名或栏目文件夹名")
+    imported.add_argument("--title", help="文章标题（稿件没有标题行、以导语开头时用；也可替换原稿标题）")
     imported.add_argument("--today", help=argparse.SUPPRESS)
     imported.set_defaults(run=cmd_import)
 

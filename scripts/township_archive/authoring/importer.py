@@ -13,9 +13,10 @@ Everything imported comes from outside and is treated as hostile until cleaned:
   stripped, entities decoded once, control characters removed, whitespace
   collapsed) and are written with the YAML dumper.
 
-News text keeps its body; its title, date, author and source are recognised
-where written in the usual Chinese way, and the trailing copyright or contact
-block (版权声明, 联系电话, 法律顾问 …) moves into the draft's rights fields.
+Each format is cut into blocks (paragraphs, headings, lists, tables, pictures, captions); one
+recogniser (`release.recognise`) reads the title, dateline, credits and rights trailer from them
+for all three formats alike and marks sub-headings and captions; this module writes the Markdown.
+A web page is first narrowed to its article: header, navigation, sidebars and footer stay behind.
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ import nh3
 from markdownify import MarkdownConverter, chomp
 from selectolax.lexbor import LexborHTMLParser
 
-from ..dates import parse_date
 from .editing import AuthoringError
+from .release import TITLE_PLACEHOLDER, Block, Kind, Release, recognise
 
 ALLOWED_TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "blockquote",
@@ -59,35 +60,31 @@ MAX_DOCX_ENTRIES = 10_000
 MAX_DOCX_RATIO = 200
 _RATIO_APPLIES_FROM = 1024 * 1024  # tiny entries (empty parts) may have any ratio without harm
 
-_DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})[:：](\d{2}))?")
-_SOURCE = re.compile(r"来源[:：]\s*([^\s|｜　]+)")
-# "文" alone only before a colon or slash (文/陈某某): "正文 …" or "全文 …" in a sentence names no author.
-_AUTHOR = re.compile(r"(?:(?:作者|记者)[:：]?|文\s*[:：/／])\s*([\u4e00-\u9fff]{2,4}(?:[、，,\s][\u4e00-\u9fff]{2,4})*)")
-# A dateline is a short line; a long paragraph that starts with a date is body text.
-_DATELINE_MAX = 100
-_EDITOR = re.compile(r"(?:责任编辑|编辑)[:：]\s*([\u4e00-\u9fff]{2,4})")
-# Lines that begin the trailing block of rights and contacts news sites put under an article.
-_TRAILER = re.compile(r"^\s*[【\[]?\s*(版权声明|版权所有|免责声明|转载请|转载须|未经.{0,6}授权|联系电话|联系方式|法律顾问|本文来源|举报电话|投稿邮箱)")
-_HOLDER = re.compile(r"版权(?:归|属于)\s*([^\s，,。；;]+?)\s*(?:所有|拥有)|([^\s，,。；;]+?)\s*版权所有")
-
 # Invisible characters that have no place in an article: C0/C1 controls (but tab and newline), zero-width and
 # direction-overriding marks (they make text read differently from what it is), the byte-order mark.
 # Python-Markdown also keeps its placeholders between \x02 and \x03: text must never carry them.
 _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-_BLOCK_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "blockquote", "table", "figure", "hr"}
-_EMPTY_ALT_DOCX = "（请填写图片说明）"
+_BLOCK_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "blockquote", "table", "figcaption", "hr"}
+# The alt text of a Word picture without a description or caption; the readiness check flags it.
+ALT_PLACEHOLDER = "（请填写图片说明）"
 
 
 @dataclass
 class Draft:
-    title: str
+    title: str  # TITLE_PLACEHOLDER when the release has none and none was given
     body: str  # Markdown
     date: str = ""
     authors: list[str] = field(default_factory=list)
     source: str = ""
     editor: str = ""
+    photographer: str = ""
     rights: dict[str, str] = field(default_factory=dict)
     images: dict[str, bytes] = field(default_factory=dict)  # file name -> bytes, go into the image folder
+    notes: list[str] = field(default_factory=list)  # for staff: what the import left out or replaced
+
+    @property
+    def has_title(self) -> bool:
+        return self.title != TITLE_PLACEHOLDER
 
 
 # --- reading files ---------------------------------------------------------------------------------------------------
@@ -232,7 +229,8 @@ class _Converter(MarkdownConverter):
     """markdownify with text escaped for Python-Markdown and links and images written by our rules."""
 
     def __init__(self, empty_alt: str = "", **options):
-        super().__init__(heading_style="ATX", bullets="-", strong_em_symbol="*", **options)
+        # A table without <th> (Word's, most pages') takes its first row as the header, not an empty one.
+        super().__init__(heading_style="ATX", bullets="-", strong_em_symbol="*", table_infer_header=True, **options)
         self.empty_alt = empty_alt
 
     def escape(self, text, parent_tags):
@@ -286,45 +284,64 @@ def sanitise(html: str) -> str:
                      clean_content_tags=DROPPED_WITH_CONTENT, link_rel=None)
 
 
-@dataclass
-class _Block:
-    text: str  # sanitised plain text: what the title, dateline and trailer rules read
-    markdown: str
+_ONLY_IMAGE = re.compile(r"^!\[((?:[^\]\\]|\\.)*)\]\(([^)\s]+)\)$")
+_KINDS = {"ul": Kind.LIST, "ol": Kind.LIST, "table": Kind.TABLE, "figcaption": Kind.CAPTION,
+          **{f"h{level}": Kind.HEADING for level in range(1, 7)}}
 
 
-def _blocks(body, converter: _Converter) -> list[_Block]:
-    """The top-level blocks of sanitised HTML; runs of inline content and paragraphs are cut at each <br>."""
-    pieces: list[str] = []
+def _block(piece: str, kind: Kind, converter: _Converter) -> Block | None:
+    markdown = re.sub(r"\n{3,}", "\n\n", converter.convert(piece)).strip()
+    if not markdown:
+        return None
+    image = ""
+    if kind in (Kind.PARAGRAPH, Kind.OTHER) and (match := _ONLY_IMAGE.match(markdown)):
+        kind, image = Kind.IMAGE, match.group(2)
+    return Block(plain_text(piece), markdown, kind, image)
+
+
+def _blocks(body, converter: _Converter) -> list[Block]:
+    """The top-level blocks of sanitised HTML; runs of inline content and paragraphs are cut at each <br>,
+    a <figure> into its pictures and its caption."""
+    pieces: list[tuple[str, Kind]] = []
     run: list[str] = []
 
     def close_run():
         if run:
-            pieces.append("<p>" + "".join(run) + "</p>")
+            pieces.append(("<p>" + "".join(run) + "</p>", Kind.PARAGRAPH))
             run.clear()
+
+    def add_paragraph(node):
+        close_run()
+        for child in node.iter(include_text=True):
+            close_run() if child.tag == "br" else run.append(child.html or "")
+        close_run()
 
     for node in body.iter(include_text=True):
         if node.tag == "p":
+            add_paragraph(node)
+        elif node.tag == "figure":
             close_run()
             for child in node.iter(include_text=True):
-                close_run() if child.tag == "br" else run.append(child.html or "")
+                if child.tag == "figcaption":
+                    close_run()
+                    pieces.append((child.html or "", Kind.CAPTION))
+                elif child.tag == "p":
+                    add_paragraph(child)
+                else:
+                    run.append(child.html or "")
             close_run()
         elif node.tag in _BLOCK_TAGS:
             close_run()
-            pieces.append(node.html or "")
+            pieces.append((node.html or "", _KINDS.get(node.tag, Kind.OTHER)))
         elif node.tag == "br":
             close_run()
         else:
             run.append(node.html or "")
     close_run()
-    blocks = []
-    for piece in pieces:
-        markdown = re.sub(r"\n{3,}", "\n\n", converter.convert(piece)).strip()
-        if markdown:
-            blocks.append(_Block(plain_text(piece), markdown))
-    return blocks
+    return [block for piece, kind in pieces if (block := _block(piece, kind, converter)) is not None]
 
 
-def _parse_sanitised(html: str, converter: _Converter) -> tuple[str, list[_Block]]:
+def _parse_sanitised(html: str, converter: _Converter) -> tuple[str, list[Block]]:
     """The first <h1>'s text (taken out of the body) and the blocks of the body, from sanitised HTML."""
     try:
         body = LexborHTMLParser(sanitise(html)).body
@@ -337,10 +354,97 @@ def _parse_sanitised(html: str, converter: _Converter) -> tuple[str, list[_Block
         raise AuthoringError("文件的标签嵌套层次过深，无法转换。请复制其中的文字另存为 .txt 再导入。") from None
 
 
+# --- a web page's article --------------------------------------------------------------------------------------------
+
+# Page furniture by element, and by the class or id names Chinese news sites give it (class="nav", id="footer",
+# "site-header"); "article-header" or "news-footer" belong to the article and are not furniture.
+_FURNITURE_TAGS = {"nav", "aside", "form", "button", "select", "input", "textarea", "header", "footer"}
+_FURNITURE_NAME = re.compile(
+    r"(?:(?:site|page|top|main|global|g)[-_]?)?"
+    r"(?:nav|navbar|menu|header|head|footer|foot|breadcrumbs?|crumbs?|bread|sidebar|side|share|related|comments?|"
+    r"toolbar|topbar)", re.IGNORECASE)
+# 曲樟乡……_北海新闻网, 标题 | 网站: a page's <title> ends with its site's name.
+_SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]|\s-\s|\s—\s).*$")
+
+
+def _is_furniture(node) -> bool:
+    if node.tag in _FURNITURE_TAGS:
+        return True
+    names = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}".split()
+    return any(_FURNITURE_NAME.fullmatch(name) for name in names)
+
+
+def _ancestor_nodes(node):
+    node = node.parent
+    while node is not None:
+        yield node
+        node = node.parent
+
+
+def _ancestors(node) -> list[int]:
+    """The ids of `node` and everything around it."""
+    return [node.mem_id, *(ancestor.mem_id for ancestor in _ancestor_nodes(node))]
+
+
+def _article(html: str) -> tuple[str, str, str]:
+    """The article of a web page as HTML, the title over it when outside it, and the page's <title>.
+
+    The article is the <article> (the one with most text), else <main>; else the smallest element that holds both
+    the <h1> and the element with the most paragraph text. Navigation, sidebars, forms and a page header or footer
+    inside it are dropped, unless they hold the title or the story.
+    """
+    if _too_deep(html):
+        raise AuthoringError("文件的标签嵌套层次过深，无法转换。请复制其中的文字另存为 .txt 再导入。")
+    tree = LexborHTMLParser(html)
+    # The <title> as written: its markup stripped and entities decoded once, like every other text.
+    head_title = re.search(r"<title\b[^>]*>(.*?)</title\s*>", html, re.DOTALL | re.IGNORECASE)
+    page_title = plain_text(head_title.group(1)) if head_title else ""
+    page_title = _SITE_SUFFIX.sub("", page_title) or page_title
+    body = tree.body
+    if body is None:
+        return html, "", page_title
+    texts: dict[int, tuple[int, object]] = {}
+    for paragraph in body.css("p"):
+        parent = paragraph.parent
+        if parent is not None:
+            count, _node = texts.get(parent.mem_id, (0, parent))
+            texts[parent.mem_id] = (count + len(paragraph.text(strip=True)), parent)
+    story = max(texts.values(), key=lambda item: item[0])[1] if texts else None
+    articles = body.css("article")
+    root = (max(articles, key=lambda node: len(node.text(strip=True))) if articles
+            else body.css_first("main, [role=main]"))
+    # The page's own <h1> (a site logo in the page header is one too) is not the article's title.
+    heading = next((node for node in body.css("h1") if not any(map(_is_furniture, _ancestor_nodes(node)))), None)
+    if root is None:
+        root = story if story is not None else body
+        if heading is not None:
+            shared = set(_ancestors(heading))
+            root = next((node for node in (root, *_ancestor_nodes(root)) if node.mem_id in shared), body)
+    outer_title = ""
+    if root.css_first("h1") is None and heading is not None:
+        outer_title = plain_text(heading.html or "")
+    # One walk that does not enter what it drops: each element is looked at once.
+    keep = set(_ancestors(heading) if heading is not None else []) | set(_ancestors(story) if story is not None else [])
+    furniture, stack = [], [root]
+    while stack:
+        for child in stack.pop().iter():
+            own_part = child.tag in ("header", "footer") and root.tag == "article"  # its dateline and credits
+            if _is_furniture(child) and child.mem_id not in keep and not own_part:
+                furniture.append(child)
+            else:
+                stack.append(child)
+    for node in furniture:
+        node.decompose()
+    return root.html or "", outer_title, page_title
+
+
 # --- the three kinds of file -----------------------------------------------------------------------------------------
 
+# Word's own styles for a title and a picture caption (题注 in Chinese Word is the style named "caption").
+_DOCX_STYLES = "p[style-name='Title'] => h1:fresh\np[style-name='Caption'] => figcaption:fresh"
 
-def from_docx(path: Path, image_folder: str) -> Draft:
+
+def from_docx(path: Path, image_folder: str, title: str = "") -> Draft:
     data = read_source(path)
     check_docx_archive(data, path.name)
     images: dict[str, bytes] = {}
@@ -359,31 +463,29 @@ def from_docx(path: Path, image_folder: str) -> Draft:
     try:
         # A stream without a file name, and no external access: a linked image cannot make mammoth read local files.
         result = mammoth.convert_to_html(io.BytesIO(data), convert_image=mammoth.images.img_element(keep_image),
-                                         external_file_access=False)
+                                         external_file_access=False, style_map=_DOCX_STYLES)
     except Exception as error:  # noqa: BLE001 - whatever a hostile file does to the parser, staff see a damaged file
         raise _damaged(path.name, type(error).__name__) from None
-    title, blocks = _parse_sanitised(result.value, _Converter(empty_alt=_EMPTY_ALT_DOCX))
-    if not title:
-        first = next((block.text for block in blocks if block.text), "")
-        title = first[:60] or clean_text(path.stem)
-    body = "\n\n".join(block.markdown for block in blocks) + "\n"
-    return Draft(title=title, body=body, images=images)
+    heading, blocks = _parse_sanitised(result.value, _Converter(empty_alt=ALT_PLACEHOLDER))
+    draft = _draft(recognise(blocks, heading_title=heading, given_title=clean_text(title)))
+    draft.images = images
+    return draft
 
 
-def from_html(html: str) -> Draft:
-    title, blocks = _parse_sanitised(html, _Converter())
-    if not title and (match := re.search(r"<title\b[^>]*>(.*?)</title\s*>", html, re.DOTALL | re.IGNORECASE)):
-        title = plain_text(match.group(1))
-    return _news(blocks, title)
+def from_html(html: str, title: str = "") -> Draft:
+    article, outer_title, page_title = _article(html)
+    heading, blocks = _parse_sanitised(article, _Converter())
+    return _draft(recognise(blocks, heading_title=heading or outer_title, page_title=page_title,
+                            given_title=clean_text(title)))
 
 
-def from_markdown(text: str) -> Draft:
+def from_markdown(text: str, title: str = "") -> Draft:
     """A Markdown file: rendered, then treated as any HTML (sanitised, then converted back)."""
     try:
         html = markdown_module.markdown(_INVISIBLE.sub("", text), extensions=["tables"])
     except RecursionError:
         raise AuthoringError("Markdown 文件的列表或引用嵌套层次过深，无法转换。") from None
-    return from_html(html)
+    return from_html(html, title)
 
 
 def from_text(text: str, title: str = "") -> Draft:
@@ -392,57 +494,42 @@ def from_text(text: str, title: str = "") -> Draft:
     for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = _INVISIBLE.sub("", line).strip().lstrip("\u3000").strip()
         if line:
-            blocks.append(_Block(clean_text(line), escape_markdown(line)))
-    if not title and blocks:
-        title = blocks.pop(0).text.lstrip("#").strip()
-    return _news(blocks, title)
+            blocks.append(Block(clean_text(line), escape_markdown(line)))
+    return _draft(recognise(blocks, given_title=clean_text(title)))
 
 
-def _news(blocks: list[_Block], title: str) -> Draft:
-    """Title, dateline, body and trailer of a news release, from its blocks."""
-    if not title and blocks:
-        title = blocks.pop(0).text
-    draft = Draft(title=clean_text(title), body="")
+def _heading_markdown(block: Block) -> str:
+    text = " ".join(block.markdown.split())
+    while len(text) > 4 and text.startswith(("**", "__")) and text.endswith(text[:2]):
+        text = text[2:-2].strip()  # a bold line is the heading, not bold text in it
+    return "## " + text
 
-    # The dateline block: the first few blocks that carry date, source, author or editor.
-    body_start = 0
-    for index, block in enumerate(blocks[:6]):
-        line, found = block.text, False
-        if len(line) > _DATELINE_MAX:
-            break
-        if (match := _DATE.search(line)) and not draft.date:
-            year, month, day, hour, minute = match.groups()
-            stamp = f"{int(year):04d}-{int(month):02d}-{int(day):02d}" + (f" {int(hour):02d}:{minute}" if hour else "")
-            if parse_date(stamp):
-                draft.date, found = stamp, True
-        if (match := _SOURCE.search(line)) and not draft.source:
-            draft.source, found = match.group(1), True
-        if (match := _EDITOR.search(line)) and not draft.editor:
-            draft.editor, found = match.group(1), True
-        if (match := _AUTHOR.search(_EDITOR.sub("", line))) and not draft.authors:
-            draft.authors, found = [name for name in re.split(r"[、，,\s]+", match.group(1)) if name], True
-        if found:
-            body_start = index + 1
+
+def _image_markdown(block: Block) -> str:
+    if not block.caption:
+        return block.markdown
+    match = _ONLY_IMAGE.match(block.markdown)
+    alt = match.group(1) if match else ""
+    if not alt or alt == escape_markdown(ALT_PLACEHOLDER):
+        alt = escape_markdown(block.caption)
+    # The caption is the figure's title (its <figcaption>); a quote would end the title early.
+    return f'![{alt}]({block.image} "{escape_markdown(block.caption).replace(chr(34), "&quot;")}")'
+
+
+def _draft(release: Release) -> Draft:
+    parts = []
+    for block in release.body:
+        if block.kind is Kind.HEADING:
+            parts.append(_heading_markdown(block))
+        elif block.kind is Kind.IMAGE:
+            parts.append(_image_markdown(block))
         else:
-            break
-    blocks = blocks[body_start:]
-
-    # The trailer: from the first rights/contact block to the end.
-    trailer_at = next((i for i, block in enumerate(blocks) if _TRAILER.match(block.text)), None)
-    if trailer_at is not None:
-        trailer = " ".join(block.text for block in blocks[trailer_at:] if block.text)
-        blocks = blocks[:trailer_at]
-        draft.rights["notice"] = trailer
-        if holder := _HOLDER.search(trailer):
-            draft.rights["holder"] = (holder.group(1) or holder.group(2)).strip("【】[]：:")
-    if draft.source:
-        draft.rights.setdefault("original_source", draft.source)
-        if draft.title:
-            draft.rights.setdefault("original_title", draft.title)
-    draft.body = "\n\n".join(block.markdown for block in blocks) + "\n"
-    if not draft.title:
-        raise AuthoringError("没有找到标题：文件第一行应当是文章标题。")
-    return draft
+            parts.append(block.markdown)
+    return Draft(
+        title=clean_text(release.title), body="\n\n".join(parts) + "\n", date=release.date, authors=release.authors,
+        source=release.source, editor=release.editor, photographer=release.photographer, rights=release.rights,
+        notes=release.notes,
+    )
 
 
 def write_draft(docs_dir: Path, section_id: str, draft: Draft, slug: str, fallback_date: str) -> Path:
@@ -461,6 +548,8 @@ def write_draft(docs_dir: Path, section_id: str, draft: Draft, slug: str, fallba
     if draft.source:
         meta["source"] = draft.source
     meta["editor"] = draft.editor
+    if draft.photographer:
+        meta["photographer"] = draft.photographer
     meta["tags"] = []
     meta["summary"] = ""
     if draft.rights:

@@ -1,0 +1,438 @@
+"""What a news release carries around its story, recognised the same way for .txt, .docx and .html.
+
+A county media centre's release reads: an optional title line, a dateline
+(`2026年11月20日 来源：北海市融媒体中心 作者：…`, or `发布时间：…`), the story with short
+sub-headings between its paragraphs and captions under its pictures, then credits
+(`（责任编辑：王编辑）`) and a rights and contact trailer (版权声明…, 联系电话…, 法律顾问…).
+
+`recognise` takes the blocks of any of the three formats (plain text and Markdown already
+made by the importer) and returns a `Release`: the front-matter facts, the rights notice
+once and without its label, and the body blocks with sub-headings and captions marked.
+It decides structure only; the importer writes the Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+
+from ..dates import parse_date
+
+# The title of a release that has none; the readiness check flags it until staff write one.
+TITLE_PLACEHOLDER = "请填写标题"
+
+
+class Kind(Enum):
+    PARAGRAPH = "paragraph"
+    HEADING = "heading"
+    LIST = "list"
+    TABLE = "table"
+    IMAGE = "image"  # a paragraph holding one picture and nothing else
+    CAPTION = "caption"  # marked as a caption by its format (Word's Caption style, <figcaption>)
+    OTHER = "other"
+
+
+@dataclass
+class Block:
+    text: str  # plain text, invisible characters removed: what the rules read
+    markdown: str
+    kind: Kind = Kind.PARAGRAPH
+    image: str = ""  # an IMAGE block's address as its Markdown writes it
+    caption: str = ""  # set by `recognise` on an IMAGE block followed by its caption
+
+
+@dataclass
+class Release:
+    title: str
+    body: list[Block]
+    title_line: str = ""  # the document's own title, when it has one
+    date: str = ""  # 2026-11-20 or 2026-11-20 10:30
+    authors: list[str] = field(default_factory=list)
+    source: str = ""
+    editor: str = ""
+    photographer: str = ""
+    rights: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what staff should know about what was left out
+
+    @property
+    def has_title(self) -> bool:
+        return self.title != TITLE_PLACEHOLDER
+
+
+# --- credits lines: dateline, 来源, 作者, 编辑 ---------------------------------------------------------------------------
+
+_DATE = re.compile(
+    r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?"
+    r"(?:\s*(\d{1,2})\s*[:：时]\s*(\d{2})(?:\s*[:：分]\s*\d{2}\s*秒?)?)?"
+)
+_WEEKDAY = re.compile(r"(?:星期|周)[一二三四五六日天]")
+
+
+class _Role(Enum):
+    DATE = "date"
+    SOURCE = "source"
+    AUTHOR = "author"
+    EDITOR = "editor"  # 责任编辑 wins over 编辑
+    PHOTOGRAPHER = "photographer"
+    OTHER_CREDIT = "other"  # the original's own reviewers: left out, and said so
+    CHROME = "chrome"  # page furniture: counters, font size
+
+
+# Longest first, so 责任编辑 is not read as 编辑.
+_LABELS = {
+    "发布时间": _Role.DATE, "发布日期": _Role.DATE, "发表时间": _Role.DATE, "更新时间": _Role.DATE,
+    "日期": _Role.DATE, "时间": _Role.DATE,
+    "信息来源": _Role.SOURCE, "稿件来源": _Role.SOURCE, "来源": _Role.SOURCE, "稿源": _Role.SOURCE,
+    "作者": _Role.AUTHOR, "记者": _Role.AUTHOR, "通讯员": _Role.AUTHOR, "撰稿": _Role.AUTHOR, "文": _Role.AUTHOR,
+    "责任编辑": _Role.EDITOR, "编辑": _Role.EDITOR,
+    "摄影": _Role.PHOTOGRAPHER, "图": _Role.PHOTOGRAPHER,
+    "值班编辑": _Role.OTHER_CREDIT, "审核": _Role.OTHER_CREDIT, "审校": _Role.OTHER_CREDIT, "校对": _Role.OTHER_CREDIT,
+    "初审": _Role.OTHER_CREDIT, "复审": _Role.OTHER_CREDIT, "终审": _Role.OTHER_CREDIT, "监制": _Role.OTHER_CREDIT,
+    "统筹": _Role.OTHER_CREDIT, "签发": _Role.OTHER_CREDIT, "主编": _Role.OTHER_CREDIT,
+    "浏览次数": _Role.CHROME, "浏览量": _Role.CHROME, "阅读量": _Role.CHROME, "阅读次数": _Role.CHROME,
+    "点击数": _Role.CHROME, "点击量": _Role.CHROME, "访问量": _Role.CHROME, "字号": _Role.CHROME, "字体": _Role.CHROME,
+}
+# Labels that may stand before a name with a space instead of a colon (记者 陈某某), some even with nothing between
+# (记者陈某某); 文 and 图 only as 文/… or 文：….
+_BARE = {"作者", "记者", "通讯员", "摄影", "责任编辑", "编辑", "来源"}
+_JOINED = {"记者", "通讯员", "摄影"}
+_SEPARATORS = " \t\u3000|｜/／·•,，;；、"
+_LABEL = re.compile(
+    r"(?:^|(?<=[\s|｜/／,，;；、]))(" + "|".join(sorted(_LABELS, key=len, reverse=True)) + r")"
+    r"(\s*[:：/／]\s*|\s+|(?=[\u4e00-\u9fff]))"
+)
+# A person's name: two to four characters, or a name with a middle dot (阿不都·热合曼), or Latin letters;
+# or an office that signs a release (曲樟乡人民政府, 北海市融媒体中心), known by how its name ends.
+_NAME = re.compile(
+    r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8})+|[A-Za-z][A-Za-z .'-]{1,30}|"
+    r"[\u4e00-\u9fff]{2,14}(?:中心|报社|日报|晚报|电视台|人民政府|办公室|委员会|宣传部|新闻网|工作站)"
+)
+_NAME_SPLIT = re.compile(r"[、，,;；\s]+")
+# A line that closes a sentence or a clause is prose, not a field value.
+_PROSE = re.compile(r"[。！？!?]")
+_BRACKETS = str.maketrans({"【": " ", "】": " ", "[": " ", "]": " "})
+_CREDITS_MAX = 120  # characters: a dateline is one short line
+
+
+@dataclass
+class Credits:
+    date: str = ""
+    source: str = ""
+    authors: list[str] = field(default_factory=list)
+    editor: str = ""
+    chief_editor: bool = False  # the editor was named as 责任编辑
+    photographer: str = ""
+    other: list[str] = field(default_factory=list)  # 审核：王五 …, as written
+
+
+def _unwrap(text: str) -> str:
+    """`（责任编辑：王编辑）` -> `责任编辑：王编辑`: only when the whole line is in one pair of brackets."""
+    text = text.strip()
+    if len(text) > 2 and text[0] in "（(" and text[-1] in "）)" and not re.search(r"[（()）]", text[1:-1]):
+        return text[1:-1].strip()
+    return text
+
+
+def _date_value(text: str) -> tuple[str, str] | None:
+    """The date written at the start of `text` as 2026-11-20[ 10:30], and what follows it; None if no valid date."""
+    match = _DATE.match(text)
+    if not match:
+        return None
+    year, month, day, hour, minute = match.groups()
+    stamp = f"{int(year):04d}-{int(month):02d}-{int(day):02d}" + (f" {int(hour):02d}:{minute}" if hour else "")
+    if parse_date(stamp) is None:
+        return None
+    rest = text[match.end():].strip(_SEPARATORS)
+    rest = _WEEKDAY.sub("", rest, count=1).strip(_SEPARATORS) if _WEEKDAY.match(rest) else rest
+    return stamp, rest
+
+
+def _names(value: str) -> list[str] | None:
+    names = [name for name in _NAME_SPLIT.split(value.strip(_SEPARATORS)) if name]
+    if not names or not all(_NAME.fullmatch(name) for name in names):
+        return None
+    return names
+
+
+def parse_credits(line: str) -> Credits | None:
+    """The fields of a dateline or credits line, or None when the line is anything more than fields.
+
+    `2026年11月20日 来源：北海市融媒体中心 作者：张三` and `（责任编辑：王编辑）` are credits;
+    `2026年11月20日，曲樟乡召开……。` is a sentence and stays in the body.
+    """
+    text = _unwrap(line.translate(_BRACKETS)).strip()
+    if not text or len(text) > _CREDITS_MAX:
+        return None
+    credits, found = Credits(), False
+    labels = list(_LABEL.finditer(text))
+    head = text[: labels[0].start()] if labels else text
+    # Before the first label only a date (and time, weekday) may stand.
+    head = head.strip(_SEPARATORS)
+    if head:
+        dated = _date_value(head)
+        if dated is None or dated[1]:
+            return None
+        credits.date, found = dated[0], True
+    for index, match in enumerate(labels):
+        label, separator = match.group(1), match.group(2)
+        if not separator.strip() and label not in (_BARE if separator else _JOINED):
+            return None  # 文 and 图 need a colon or slash; 编辑部 is no editor
+        end = labels[index + 1].start() if index + 1 < len(labels) else len(text)
+        value = text[match.end():end].strip(_SEPARATORS)
+        role = _LABELS[label]
+        if role is _Role.CHROME:
+            if len(value) > 20:
+                return None
+            found = True
+            continue  # 浏览次数 is filled in by the page's script: often empty
+        if not value or _PROSE.search(value):
+            return None
+        if role is _Role.DATE:
+            dated = _date_value(value)
+            if dated is None or dated[1]:
+                return None
+            credits.date = credits.date or dated[0]
+        elif role is _Role.SOURCE:
+            if len(value) > 40 or "，" in value:
+                return None
+            credits.source = credits.source or value
+        else:
+            names = _names(value)
+            if names is None:
+                return None
+            if role is _Role.AUTHOR:
+                credits.authors += [name for name in names if name not in credits.authors]
+            elif role is _Role.EDITOR:
+                if label == "责任编辑" or not credits.editor:
+                    credits.editor, credits.chief_editor = names[0], label == "责任编辑" or credits.chief_editor
+            elif role is _Role.PHOTOGRAPHER:
+                credits.photographer = credits.photographer or "、".join(names)
+            else:
+                credits.other.append(f"{label}：{'、'.join(names)}")
+        found = True
+    return credits if found else None
+
+
+# A credits group closing the last paragraph: "……新画卷。（责任编辑：王编辑）".
+_TRAILING_CREDITS = re.compile(r"[（(]([^（()）]{2,60})[）)]\s*$")
+
+
+# --- page furniture, rights trailer, captions, sub-headings -----------------------------------------------------------
+
+# Lines a web page puts around an article: where you are, share, previous/next, and rows of buttons
+# (【打印】【关闭窗口】, read word by word so that no pattern backtracks over a long line).
+_CHROME = re.compile(
+    r"^\s*(?:(?:当前位置|您的位置|您现在的位置|你的位置|你现在的位置)\s*[:：]|分享到|扫一扫|"
+    r"(?:上一篇|下一篇|相关(?:新闻|文章|阅读|链接))\s*[:：]?)"
+)
+_BUTTONS = {"打印", "打印本页", "打印此页", "打印文章", "关闭", "关闭窗口", "关闭本页", "返回顶部", "收藏", "收藏本页", "纠错"}
+_CHROME_MAX = 80
+# Lines that begin the trailing block of rights and contacts news sites put under an article.
+_TRAILER = re.compile(
+    r"^\s*[【\[]?\s*(?:版权声明|版权所有|免责声明|转载请|转载须|转载联系|未经.{0,6}(?:授权|许可|同意)|"
+    r"(?:转载|新闻|报料|值班)?(?:联系电话|联系方式)|法律顾问|本文来源|举报电话|投稿邮箱)"
+)
+_NOTICE_LABEL = re.compile(r"^\s*[【\[]?\s*版权声明\s*[】\]]?\s*[:：]?\s*")
+_HOLDER = re.compile(
+    r"版权(?:归|属于)\s*([^\s，,。；;]+?)\s*(?:所有|拥有)|([^\s，,。；;]+?)\s*版权所有|"
+    r"([^\s，,。；;]{2,20}?)\s*(?:依法)?(?:对|就)[^，,。；;]{0,12}享有(?:著作权|版权)|"
+    r"版权所有\s*[:：©]?\s*([^\s，,。；;:：]{2,30})"
+)
+_TRAILER_LOOKBACK = 12  # blocks: a trailer is the end of a release, never its middle
+_TRAILER_LINE_MAX = 200  # characters of one line that continues a notice
+_TRAILER_START_MAX = 500  # characters of the line that begins it (a long notice may be one paragraph)
+# What a line continuing a notice talks about (凡本网注明……的作品, 地址：……); a line of the story does not.
+_NOTICE_WORDS = re.compile(r"版权|著作权|授权|转载|摘编|本网|本站|本报|本作品|作品|联系|电话|邮箱|地址|律师|法律|声明")
+
+_CAPTION = re.compile(r"^\s*(?:图\s*[0-9０-９一二三四五六七八九十]+\s*[\s:：.．、]|[（(]\s*图为|图为|[▲△↑]\s*)")
+_CAPTION_MAX = 150
+_END_PUNCTUATION = tuple("。！？!?；;：:，,、…—")
+_LIST_ITEM = re.compile(r"^\s*(?:[-•·●▪*+]\s*|\d+\s*[.、．)）]|[（(]\s*\d+\s*[)）]|[①-⑳])")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+HEADING_MAX = 30  # characters; 聚焦强根基，夯实基层组织体系 has 14
+TITLE_MAX = 60
+_TITLE_END = tuple("。；;：:，,、…")
+
+
+def is_chrome(text: str) -> bool:
+    if len(text) > _CHROME_MAX:
+        return False
+    words = re.split(r"[\s【】\[\]|｜]+", text.strip())
+    return bool(_CHROME.match(text)) or (any(words) and all(word in _BUTTONS for word in words if word))
+
+
+def looks_like_title(block: Block) -> bool:
+    """A first line that is a title: short, no closing punctuation of a sentence, not a dateline or list item."""
+    text = block.text
+    return (block.kind in (Kind.PARAGRAPH, Kind.HEADING) and 2 <= len(text) <= TITLE_MAX and bool(_HAN.search(text))
+            and not text.endswith(_TITLE_END) and not _LIST_ITEM.match(text) and parse_credits(text) is None
+            and not is_chrome(text) and not _TRAILER.match(text) and not _CAPTION.match(text))
+
+
+def _could_be_heading(block: Block) -> bool:
+    """A short line of words (mostly Chinese, starting with a character or digit) that ends no sentence."""
+    text = block.text
+    return (block.kind is Kind.PARAGRAPH and 4 <= len(text) <= HEADING_MAX and text[0].isalnum()
+            and 2 * len(_HAN.findall(text)) >= len(text) and "](" not in block.markdown
+            and not text.endswith(_END_PUNCTUATION) and not _LIST_ITEM.match(text) and not _CAPTION.match(text)
+            and parse_credits(text) is None and not is_chrome(text))
+
+
+def _caption_text(block: Block) -> str:
+    text = _unwrap(block.text)
+    return re.sub(r"^[▲△↑]\s*", "", text).strip()
+
+
+def _is_caption(block: Block) -> bool:
+    return block.kind is Kind.CAPTION or (
+        block.kind is Kind.PARAGRAPH and len(block.text) <= _CAPTION_MAX and bool(_CAPTION.match(block.text)))
+
+
+# --- the recogniser --------------------------------------------------------------------------------------------------
+
+
+def _take(release: Release, credits: Credits) -> None:
+    release.date = release.date or credits.date
+    release.source = release.source or credits.source
+    release.authors += [name for name in credits.authors if name not in release.authors]
+    if credits.editor and (not release.editor or credits.chief_editor):
+        release.editor = credits.editor
+    release.photographer = release.photographer or credits.photographer
+    if credits.other:
+        release.notes.append("原稿的署名“" + "　".join(credits.other) + "”没有写入头信息（本站的三审另行记录）。")
+
+
+def _starts_trailer(block: Block) -> bool:
+    return block.kind is Kind.PARAGRAPH and len(block.text) <= _TRAILER_START_MAX and bool(_TRAILER.match(block.text))
+
+
+def _continues_trailer(block: Block) -> bool:
+    text = block.text
+    return block.kind in (Kind.PARAGRAPH, Kind.LIST) and len(text) <= _TRAILER_LINE_MAX and (
+        bool(_TRAILER.match(text) or _NOTICE_WORDS.search(text)) or parse_credits(text) is not None or is_chrome(text))
+
+
+def _trailer_start(blocks: list[Block]) -> int | None:
+    """Where the rights and contact trailer begins: the earliest rights line after which only trailer lines follow."""
+    for start in range(max(0, len(blocks) - _TRAILER_LOOKBACK), len(blocks)):
+        if not _starts_trailer(blocks[start]):
+            continue
+        if all(_continues_trailer(block) for block in blocks[start + 1:]):
+            return start
+    return None
+
+
+def _notice(parts: list[str]) -> str:
+    """One notice from the trailer's lines, without the 版权声明 label the page already prints above it."""
+    texts = []
+    for part in parts:
+        while _NOTICE_LABEL.match(part) and (shorter := _NOTICE_LABEL.sub("", part, count=1)) != part:
+            part = shorter  # 【版权声明】版权声明：… as some pages write it
+        part = part.strip()
+        if part:
+            if texts and not texts[-1].endswith(("。", "！", "？", ".", "；", ";")):
+                texts[-1] += "。"
+            texts.append(part)
+    return "".join(texts)
+
+
+def _strip_trailing_credits(release: Release, body: list[Block]) -> None:
+    """Credits lines, page furniture and a closing `（责任编辑：…）` at the end of the story leave the body."""
+    while body and body[-1].kind is Kind.PARAGRAPH:
+        text = body[-1].text
+        credits = parse_credits(text)
+        if credits is not None:
+            _take(release, credits)
+        elif not is_chrome(text):
+            break
+        body.pop()
+    if body and body[-1].kind is Kind.PARAGRAPH and (match := _TRAILING_CREDITS.search(body[-1].text)):
+        credits = parse_credits(match.group(1))
+        if credits is not None and (credits.editor or credits.authors or credits.other):
+            _take(release, credits)
+            last = body[-1]
+            group = match.group(0).strip()
+            position = last.markdown.rfind(group)
+            if position >= 0:  # the Markdown writes the same characters (no Markdown syntax in a credits group)
+                body[-1] = Block(last.text[: match.start()].rstrip(), last.markdown[:position].rstrip(), last.kind)
+
+
+def _mark_structure(body: list[Block]) -> list[Block]:
+    """Captions onto their pictures, short lines between paragraphs into sub-headings."""
+    result: list[Block] = []
+    for block in body:
+        previous = result[-1] if result else None
+        if previous is not None and previous.kind is Kind.IMAGE and not previous.caption and _is_caption(block):
+            previous.caption = _caption_text(block)
+            continue
+        if block.kind is Kind.CAPTION:  # a caption with no picture before it is an ordinary paragraph
+            block = Block(block.text, block.markdown)
+        result.append(block)
+    candidates = [_could_be_heading(block) for block in result]
+    for index, block in enumerate(result):
+        if not candidates[index] or index == 0 or index == len(result) - 1:
+            continue
+        before, after = result[index - 1], result[index + 1]
+        # A run of short lines is a list or a verse, not headings; a line next to a heading is not one either.
+        if candidates[index - 1] or candidates[index + 1] or Kind.HEADING in (before.kind, after.kind):
+            continue
+        if after.kind is Kind.OTHER or (after.kind is Kind.PARAGRAPH and len(after.text) <= len(block.text)):
+            continue  # a heading leads into something longer than itself
+        block.kind = Kind.HEADING
+    return result
+
+
+def recognise(blocks: list[Block], *, heading_title: str = "", page_title: str = "", given_title: str = "") -> Release:
+    """Title, dateline, credits, trailer and structure of a release.
+
+    `heading_title` is the title a format marks as such (Word's Title or Heading 1, the page's <h1>),
+    already out of `blocks`; `page_title` the page's <title>, used when nothing better is found;
+    `given_title` what staff passed with --title, which wins.
+    """
+    body = list(blocks)
+    while body and body[0].kind is Kind.PARAGRAPH and is_chrome(body[0].text):
+        body.pop(0)
+    title_line = heading_title
+    if not title_line and body and looks_like_title(body[0]):
+        title_line = body.pop(0).text.lstrip("#").strip()  # "# 标题" in a text file
+    if not title_line:
+        title_line = page_title
+    release = Release(title=given_title or title_line or TITLE_PLACEHOLDER, body=[], title_line=title_line)
+    if given_title and title_line and title_line != given_title:
+        release.notes.append(f"原稿标题“{title_line}”已换成 --title 指定的标题。")
+
+    # The dateline: the first few lines, as long as each is nothing but fields (or page furniture).
+    for _ in range(6):
+        if not body or body[0].kind is not Kind.PARAGRAPH:
+            break
+        credits = parse_credits(body[0].text)
+        if credits is None and not is_chrome(body[0].text):
+            break
+        if credits is not None:
+            _take(release, credits)
+        body.pop(0)
+
+    # The trailer: rights and contacts go to `rights` once; credits among them to their fields.
+    start = _trailer_start(body)
+    if start is not None:
+        parts = []
+        for block in body[start:]:
+            credits = parse_credits(block.text)
+            if credits is not None:
+                _take(release, credits)
+            elif not is_chrome(block.text):
+                parts.append(block.text)
+        del body[start:]
+        if notice := _notice(parts):
+            release.rights["notice"] = notice
+            if holder := _HOLDER.search(notice):
+                release.rights["holder"] = next(group for group in holder.groups() if group).strip("【】[]：:")
+    _strip_trailing_credits(release, body)
+
+    if release.source:
+        release.rights.setdefault("original_source", release.source)
+        if title_line:
+            release.rights.setdefault("original_title", title_line)
+    release.body = _mark_structure(body)
+    return release
