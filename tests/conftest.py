@@ -68,6 +68,21 @@ def copy_project(destination: Path) -> Project:
     return Project(destination)
 
 
+def small_project(root: Path, files: dict[str, str | bytes]) -> Path:
+    """The sample's mkdocs.yml, villages.yml and theme with only `files` under docs/ (and a home page);
+    returns mkdocs.yml. For commands run in-process (`cli.main`), without building the sample."""
+    root.mkdir(parents=True)
+    for name in ("mkdocs.yml", "villages.yml"):
+        shutil.copy2(ROOT / name, root / name)
+    shutil.copytree(ROOT / "overrides", root / "overrides")
+    files = {"index.md": "---\ntitle: 首页\n---\n欢迎。\n", **files}
+    for relative, content in files.items():
+        path = root / "docs" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return root / "mkdocs.yml"
+
+
 @pytest.fixture(scope="session")
 def sample_project(tmp_path_factory) -> Project:
     """The repository's own sample archive, built once in strict mode."""
