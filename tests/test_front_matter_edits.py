@@ -8,11 +8,10 @@ there byte for byte, except the `status` line the commands change; the reviews a
 from __future__ import annotations
 
 import difflib
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import small_project
 from township_archive import cli
 from township_archive.authoring.editing import AuthoringError, read_article, rewrite_front_matter, write_article
 from township_archive.content.frontmatter import parse
@@ -41,18 +40,6 @@ summary: '全乡划为 80 个网格，建起 35 个网格党小组，群众反�
 
 网格员由党员担任，群众反映的问题在网格里先接下来。
 """
-
-
-def small_project(root: Path, files: dict[str, str]) -> Path:
-    root.mkdir(parents=True)
-    for name in ("mkdocs.yml", "villages.yml"):
-        shutil.copy2(ROOT / name, root / name)
-    shutil.copytree(ROOT / "overrides", root / "overrides")
-    for relative, content in {"index.md": "---\ntitle: 首页\n---\n欢迎。\n", **files}.items():
-        path = root / "docs" / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
-    return root / "mkdocs.yml"
 
 
 def command(config: Path, *args: str) -> int:

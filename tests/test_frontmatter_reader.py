@@ -7,12 +7,11 @@ subprocess's output."""
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, article
+from conftest import article, small_project
 from township_archive import cli
 from township_archive.authoring.editing import AuthoringError, read_article
 from township_archive.authoring.lint import lint_archive
@@ -23,20 +22,6 @@ from township_archive.content.model import Section
 SECTIONS = [Section("dangjian", "党建成果")]
 LINKING = article(title="链接文章", slug="lian-jie", body="见[另一篇的一段](ling-yi-pian.md#di-yi-duan)。\n")
 TARGET = article(title="另一篇", slug="ling-yi-pian", body="## 第一段\n\n正文。\n")
-
-
-def small_project(root: Path, files: dict[str, str | bytes]) -> Path:
-    """The sample's mkdocs.yml, villages.yml and theme with only `files` under docs/; returns mkdocs.yml."""
-    root.mkdir(parents=True)
-    for name in ("mkdocs.yml", "villages.yml"):
-        shutil.copy2(ROOT / name, root / name)
-    shutil.copytree(ROOT / "overrides", root / "overrides")
-    files = {"index.md": "---\ntitle: 首页\n---\n欢迎。\n", **files}
-    for relative, content in files.items():
-        path = root / "docs" / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-    return root / "mkdocs.yml"
 
 
 def run_check(config: Path, capsys) -> tuple[int, list[dict]]:
