@@ -55,10 +55,6 @@ class Release:
     rights: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what staff should know about what was left out
 
-    @property
-    def has_title(self) -> bool:
-        return self.title != TITLE_PLACEHOLDER
-
 
 # --- credits lines: dateline, 来源, 作者, 编辑 ---------------------------------------------------------------------------
 
