@@ -296,7 +296,7 @@ def explain_yaml_error(text: str, error: yaml.MarkedYAMLError) -> tuple[int, str
         return match.group(1) if match else ""
 
     if "\\t" in problem or "tab" in problem:
-        return at, "这一行有 Tab 键（制表符）：头信息只能用空格缩进和分隔。", "把 Tab 换成空格：缩进用两个空格，冒号后用一个空格。"
+        return at, "这一行有 Tab 键（制表符）：只能用空格缩进和分隔。", "把 Tab 换成空格：缩进用两个空格，冒号后用一个空格。"
     if "quoted scalar" in context:
         if "escape" in problem:
             return at, "双引号里的反斜杠“\\”后面跟了无法识别的字符。", "在双引号里反斜杠要写成两个（\\\\）；或者改用单引号括起来。"
