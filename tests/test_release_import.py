@@ -319,6 +319,8 @@ def test_caption_title_cannot_break_the_markdown():
         ("聚焦强根基，夯实基层组织体系", "ju-jiao-qiang-gen-ji"),  # the first clause
         ("曲樟乡召开网格员培训会", "qu-zhang-xiang-zhao-kai-wang-ge-yuan-pei"),  # as many syllables as fit
         ("陈铭枢与十九路军", "chen-ming-shu-yu-shi-jiu-lu-jun"),  # short titles whole
+        # Syllables in order: none skipped to fit a shorter one in (…ji-ceng-zhi… never …ji-zhi).
+        ("曲樟乡：党建引领基层治理见实效", "qu-zhang-xiang-dang-jian-yin-ling-ji"),
     ],
 )
 def test_slugs_keep_the_first_words_within_40_characters(title: str, slug: str):

@@ -21,9 +21,18 @@ PLACEHOLDER_SLUG = "dai-ding"
 _CLAUSE_BREAK = re.compile(r"[\s，,。、；;：:！!？?·—（）()《》〈〉“”\"'‘’【】\[\]|｜/]+")
 
 
-def _syllables(text: str, max_length: int) -> str:
+def _syllables(text: str) -> str:
     syllables = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: [chars], v_to_u=False)
-    return slugify(" ".join(syllables), max_length=max_length, word_boundary=True, separator="-")
+    return slugify(" ".join(syllables), separator="-")
+
+
+def _leading(slug: str, max_length: int) -> str:
+    """The syllables a slug starts with, as many as fit. (python-slugify's own word_boundary cut skips a syllable
+    that does not fit and goes on with shorter ones after it: ji-ceng-zhi became ji-zhi.)"""
+    if len(slug) <= max_length:
+        return slug
+    head = slug[: max_length + 1]
+    return head.rsplit("-", 1)[0] if "-" in head else slug[:max_length]
 
 
 def pinyin_slug(text: str, max_length: int = SLUG_LENGTH) -> str:
@@ -34,19 +43,17 @@ def pinyin_slug(text: str, max_length: int = SLUG_LENGTH) -> str:
     whole clauses when they fill at least half of `max_length` (`聚焦强根基，夯实基层组织体系`
     -> `ju-jiao-qiang-gen-ji`), else as many syllables as fit.
     """
-    whole = _syllables(text, 0)
+    whole = _syllables(text)
     if max_length <= 0 or len(whole) <= max_length:
         return whole
-    clauses = [clause for clause in _CLAUSE_BREAK.split(text) if clause]
     kept = ""
-    for clause in clauses:
-        longer = _syllables(f"{kept} {clause}", 0)
-        if len(longer) > max_length:
+    for clause in filter(None, _CLAUSE_BREAK.split(text)):
+        if len(_syllables(f"{kept} {clause}")) > max_length:
             break
         kept = f"{kept} {clause}"
-    if kept and len(_syllables(kept, 0)) * 2 >= max_length:
-        return _syllables(kept, 0)
-    return _syllables(text, max_length)
+    if kept and len(_syllables(kept)) * 2 >= max_length:
+        return _syllables(kept)
+    return _leading(whole, max_length)
 
 
 def placeholder_slug(date: str) -> str:
