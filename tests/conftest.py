@@ -113,15 +113,33 @@ def article(
     extra: str = "",
     body: str = "正文第一段。\n",
 ) -> str:
-    """Front matter plus body of a valid published article; `extra` adds raw YAML lines."""
+    """Front matter plus body of a valid published article (marked 历史稿件, see `historical`); `extra`
+    adds raw YAML lines. Tests of the 三审 gate write their own `reviews:` in `extra`."""
     lines = ["---", f"title: {title}"]
     if slug:
         lines.append(f"slug: {slug}")
     lines += [f"status: {status}", f"date: {date}", "authors: [测试作者]", "editor: 测试编辑", "tags: [测试]"]
     if extra:
         lines.append(extra.rstrip("\n"))
-    lines.append("---")
-    return "\n".join(lines) + "\n\n" + body
+    text = "\n".join([*lines, "---"]) + "\n\n" + body
+    return historical(text) if status == "published" and "reviews:" not in extra else text
+
+
+def historical(text: str) -> str:
+    """A published article's text marked 历史稿件 for this very version, so that the 三审 gate lets it
+    through: one line before the closing fence. A blank line after the fence goes, so the body's lines
+    stay where they were."""
+    from township_archive.content.frontmatter import parse, split_front_matter
+    from township_archive.content.reviews import fingerprint
+
+    front, _problems = parse("article.md", text)
+    version = fingerprint(front.data, front.body) if front is not None else ""
+    split = split_front_matter(text)
+    if split.yaml is None:
+        return text
+    mark = f'reviews: [{{level: 历史稿件, by: 测试导入人, date: 2024-05-01, fingerprint: "{version}"}}]\n'
+    body = split.body.removeprefix("\n")
+    return "---\n" + split.yaml + mark + "---\n" + body
 
 
 def published_articles() -> list[tuple[str, dict]]:

@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "scripts" / "township_archive"
 
 # Lowest first. A module belongs to the first layer with a prefix that names it or its package.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("foundation", ("problems", "progress", "urls", "safe_url", "dates", "samples", "serving", "site_checks", "links", "files")),
+    ("foundation", ("problems", "progress", "urls", "safe_url", "dates", "samples", "serving", "site_checks", "links", "files", "hanzi")),
     ("content", ("content", "safety", "villages")),
     ("domain", ("media", "rights", "search", "listings", "relations", "bundle")),
     ("settings", ("settings",)),

@@ -32,22 +32,6 @@ def codes(project: Project, *extra: str) -> list[tuple[str, str, int]]:
 # --- new -----------------------------------------------------------------------------------------
 
 
-def test_new_creates_a_draft_with_pinyin_slug_date_and_image_folder(project: Project):
-    result = project.cli("new", "曲樟乡召开网格员培训会", "--section", "党建成果", "--author", "张三", "--tag", "网格化治理",
-                         "--today", "2025-03-20 10:00")
-    assert result.returncode == 0, result.output
-    path = project.docs / "dangjian/qu-zhang-xiang-zhao-kai-wang-ge-yuan-pei.md"  # at most 40 characters
-    assert str(path) in result.stdout.replace("\n", "") and "make serve" in result.stdout
-    meta = front_matter(path)
-    assert meta["status"] == "draft" and meta["slug"] == path.stem and str(meta["date"]).startswith("2025-03-20")
-    assert meta["authors"] == ["张三"] and meta["tags"] == ["网格化治理"]
-    assert path.with_suffix("").is_dir()
-    assert project.cli("check", "--today", TODAY).returncode == 0
-    built = project.mkdocs_build()
-    assert built.returncode == 0, built.output
-    assert not (project.root / "site/dangjian" / path.stem).exists()  # a draft never reaches the public site
-
-
 def test_new_refuses_an_unknown_section(project: Project):
     before = snapshot(project)
     result = project.cli("new", "标题", "--section", "不存在")
@@ -55,34 +39,7 @@ def test_new_refuses_an_unknown_section(project: Project):
     assert snapshot(project) == before
 
 
-# --- review and publish -------------------------------------------------------------------------------
-
-
-def test_three_levels_by_three_people_then_publish(project: Project):
-    path = project.write("dangjian/shen-he.md", article(title="审核测试", slug="shen-he", status="draft"))
-    relative = str(path.relative_to(project.root))
-
-    refused = project.cli("publish", relative)
-    assert refused.returncode == 2 and "还缺少初审、复审、终审" in refused.output
-    out_of_order = project.cli("review", relative, "--level", "复审", "--by", "李四")
-    assert out_of_order.returncode == 2 and "下一步应当是初审" in out_of_order.output
-
-    assert project.cli("review", relative, "--level", "初审", "--by", "张三", "--today", "2025-03-18").returncode == 0
-    assert front_matter(path)["status"] == "review"
-    same_person = project.cli("review", relative, "--level", "复审", "--by", "张三")
-    assert same_person.returncode == 2 and "三个不同的人" in same_person.output
-    assert project.cli("review", relative, "--level", "复审", "--by", "李四", "--today", "2025-03-19").returncode == 0
-    assert project.cli("publish", relative).returncode == 2  # still no 终审
-    assert project.cli("review", relative, "--level", "终审", "--by", "王五", "--today", "2025-03-20").returncode == 0
-
-    published = project.cli("publish", relative, "--today", "2025-03-20 16:30")
-    assert published.returncode == 0, published.output
-    meta = front_matter(path)
-    assert meta["status"] == "published" and str(meta["date"]) == "2025-03-20 16:30"
-    assert [(r["level"], r["by"]) for r in meta["reviews"]] == [("初审", "张三"), ("复审", "李四"), ("终审", "王五")]
-    assert "正文第一段。" in path.read_text(encoding="utf-8")  # the body is untouched
-    assert project.mkdocs_build().returncode == 0
-    assert "审核测试" in (project.root / "site/dangjian/shen-he/index.html").read_text(encoding="utf-8")
+# new → check → 三审 → publish → build: tests/test_workflow.py; the review gate's rules: tests/test_review_gate.py.
 
 
 # --- import ------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import markdown
 import pytest
+from conftest import historical
 from township_archive.content.loader import load_archive
 from township_archive.content.model import Section
 from township_archive.rights.citation import Citation, bibtex, tex_text
@@ -236,8 +237,8 @@ def test_an_old_address_never_takes_over_another(tmp_path: Path, alias: str, fin
     (docs / "about.md").write_text("# 关于\n", encoding="utf-8")
     (docs / "dangjian" / "pictures").mkdir()
     (docs / "dangjian" / "pictures" / "p.jpg").write_bytes(b"x")
-    (docs / "dangjian" / "a.md").write_text(ARTICLE.format(slug="moved", aliases=f'["{alias}"]'), encoding="utf-8")
-    (docs / "dangjian" / "b.md").write_text(ARTICLE.format(slug="other", aliases="[]"), encoding="utf-8")
+    (docs / "dangjian" / "a.md").write_text(historical(ARTICLE.format(slug="moved", aliases=f'["{alias}"]')), encoding="utf-8")
+    (docs / "dangjian" / "b.md").write_text(historical(ARTICLE.format(slug="other", aliases="[]")), encoding="utf-8")
     _archive, problems = load_archive(docs, SECTIONS, "曲樟乡人民政府", tmp_path)
     bad = [p for p in problems if p.code in ("bad-alias", "duplicate-alias")]
     assert (not bad) == fine, [p.as_text() for p in bad]
@@ -309,7 +310,7 @@ def test_check_reports_what_the_policy_would_remove_from_a_draft(tmp_path: Path)
 )
 def test_files_where_the_build_writes_its_own_are_refused(tmp_path: Path, relative: str, reserved: bool):
     docs = _docs(tmp_path)
-    (docs / "dangjian" / "a.md").write_text(ARTICLE.format(slug="a-slug", aliases="[]"), encoding="utf-8")
+    (docs / "dangjian" / "a.md").write_text(historical(ARTICLE.format(slug="a-slug", aliases="[]")), encoding="utf-8")
     target = docs / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("# 页面\n" if relative.endswith(".md") else "x", encoding="utf-8")

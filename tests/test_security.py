@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from browser import browser_page, search
-from conftest import BIN, BUNDLE_GLOB, Project, copy_project, run
+from conftest import BIN, BUNDLE_GLOB, Project, copy_project, historical, run
 from images import phone_photo
 from nginx import check_config, nginx_serving, write_config
 from township_archive.serving import REDIRECT_LINE, content_security_policy
@@ -138,8 +138,8 @@ def hostile(tmp_path_factory, sample_project: Project) -> tuple[Project, str]:
     shutil.copytree(sample_project.root / ".cache", project.root / ".cache")  # the sample's photos are done
     secret = uuid.uuid4().hex
     (project.root / "secret.txt").write_text(f"SECRET-{secret}", encoding="utf-8")
-    project.write("dangjian/e-yi-wen-zhang.md", HOSTILE_ARTICLE)
-    project.write("dangjian/qi-guai-biao-ti.md", ODD_ARTICLE)
+    project.write("dangjian/e-yi-wen-zhang.md", historical(HOSTILE_ARTICLE))  # published before 三审: the gate lets it through
+    project.write("dangjian/qi-guai-biao-ti.md", historical(ODD_ARTICLE))
     project.write("shuoming.md", "# 说明 A & B 与 R&D\n\n## 第二节 <C> & “引号”\n\n内容。\n")  # titles from headings
     phone_photo(project.docs / "dangjian/e-yi-wen-zhang/photo.jpg", 1200, 900)
     for name in ("gps.jfif", "gps.jpe", "GPS.JPG"):  # originals under other JPEG names, not used by any article

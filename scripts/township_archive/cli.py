@@ -7,8 +7,8 @@
     township-archive fields                             print the front-matter fields
     township-archive new TITLE --section S              start a draft article
     township-archive import FILE --section S [--title T] a .docx, .txt or .html news release as a draft
-    township-archive review ARTICLE --level L --by NAME record one level of 三审
-    township-archive publish ARTICLE                    publish after all three levels
+    township-archive review ARTICLE --level L --by NAME record one level of 三审 (or mark 历史稿件)
+    township-archive publish ARTICLE [--now]            publish after all three levels
     township-archive report [--output F]                the office's content report (HTML)
 """
 
@@ -77,6 +77,7 @@ def check_project(config_file: Path, today: datetime | None = None):
     problems = list(project.config_problems)
     problems += site_url_problems(config_file, project.site_url)  # check only: a placeholder must not stop --strict builds
     problems += content_problems
+    problems += plan.archive.pending  # what drafts need before publishing: shown, never an error
     problems += _body_problems(settings, plan.archive)
     if not settings.allow_active_files:
         problems += active_file_problems(plan.archive.active_files, display_path(settings.docs_dir, settings.project_dir))
@@ -105,22 +106,38 @@ def _body_problems(settings, archive) -> list[Problem]:
 def _print_problems(console: Console, problems: list[Problem]) -> None:
     # Paths and messages quote content: printed as text, never read as Rich markup.
     for problem in problems:
-        style = "bold red" if problem.severity is Severity.ERROR else "yellow"
+        style = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}.get(problem.severity, "cyan")
         console.print(Text.assemble((problem.location(), "bold"), ": ", (problem.severity.label, style), " ",
                                     (f"[{problem.code}]", "dim"), " ", problem.message), soft_wrap=True)
         if problem.hint:
             console.print(Text.assemble("    ", ("提示：", "cyan"), problem.hint), soft_wrap=True)
 
 
+def _print_progress(console: Console, settings, archive) -> None:
+    """Who reviewed which version of each article on its way to publication."""
+    from .content.reviews import ReviewState
+
+    waiting = [a for a in archive.articles if not a.is_public and (a.reviews or a.status.value == "review")]
+    if not waiting:
+        return
+    console.print(Text("审核进度：", "bold"))
+    for article in sorted(waiting, key=lambda a: a.source_path):
+        shown = display_path(settings.docs_dir / article.source_path, settings.project_dir)
+        progress = ReviewState(article.reviews, article.fingerprint).progress()
+        console.print(Text.assemble("  ", (shown, "bold"), f"（{article.status.label}）：{progress}"), soft_wrap=True)
+
+
 def cmd_check(args, console: Console) -> int:
-    problems, *_ = check_project(args.config, _today(args))
+    problems, plan = check_project(args.config, _today(args))
     if args.format == "json":
         print(problem_report.to_json(problems))
     else:
         _print_problems(console, problems)
+        _print_progress(console, plan.settings, plan.archive)
         console.print(problem_report.summary(problems), highlight=False)
     errors = problem_report.count_errors(problems)
-    return 1 if errors or (args.strict and problems) else 0
+    warnings = problem_report.count(problems, Severity.WARNING)
+    return 1 if errors or (args.strict and warnings) else 0
 
 
 def _reproducible_env(args) -> dict[str, str]:
@@ -300,7 +317,7 @@ def cmd_new(args, console: Console) -> int:
     section = _section(settings, args.section)
     path = new_article(
         settings.docs_dir, section, args.title, _today(args), {a.slug for a in archive.articles},
-        authors=args.author, source=args.source or "", tags=args.tag,
+        authors=args.author, source=args.source or "", tags=args.tag, editor=args.editor or "",
     )
     console.print(f"[green]已新建草稿[/]：{path}")
     console.print(f"图片请放在：{path.with_suffix('')}/")
@@ -375,61 +392,79 @@ def _free_slug(slug: str, archive) -> str:
     return free_slug(slug or "article", {a.slug for a in archive.articles})
 
 
-def _article_path(args) -> Path:
-    path = args.article
+def _article_path(path: Path) -> Path:
     if not path.is_file():
         raise CliError(f"找不到文章 {path}。请写文章 .md 文件的路径，例如 docs/dangjian/文章名.md。")
     return path
 
 
 def cmd_review(args, console: Console) -> int:
-    from .authoring.editing import read_article, write_article
-    from .authoring.workflow import record_review
+    from .authoring.workflow import read_front, review_changes, review_state, rewrite
+    from .content.model import HISTORICAL
+    from .content.reviews import GATE_CODES
 
-    path = _article_path(args)
-    meta, body = read_article(path)
-    updated = record_review(meta, args.level, args.by, _today(args))
-    write_article(path, updated, body)
-    levels = "、".join(f"{r['level']}（{r['by']}）" for r in updated["reviews"])
-    console.print(f"[green]已记录{args.level}[/]：{path}。已完成：{levels}。")
+    if len(args.article) > 1 and args.level != HISTORICAL:
+        raise CliError(f"一次只能审核一篇文章（只有标为{HISTORICAL}时可以一次写多篇）。")
+    decided = []
+    for path in map(_article_path, args.article):  # every file decided before any is written
+        front = read_front(path)
+        decided.append((path, front, review_changes(front, args.level, args.by, _today(args))))
+    for path, _front, changes in decided:
+        rewrite(path, changes)
+    if args.level == HISTORICAL:
+        for path, _front, _changes in decided:
+            console.print(Text.assemble(("已标为历史稿件", "green"), "：", str(path)))
+        console.print(f"共 {len(decided)} 篇，标记人：{args.by.strip()}。这些文章以后有改动，要经过初审、复审、终审。", highlight=False)
+        return 0
+    path, front, _changes = decided[0]
+    written = read_front(path)
+    state = review_state(written)
+    console.print(Text.assemble((f"已记录{args.level}", "green"), "：", str(path)))
+    console.print(Text("审核进度：" + state.progress()), soft_wrap=True)
+    if written.data.get("status") == "published" and state.vouching is None:
+        console.print(Text("这篇文章已经发布，正在重新送审：终审完成之前网站不能构建（make site 会报错）。", "yellow"))
+    # What would still stop publishing: better known now than after the 终审.
+    problems = [p for p in _validate_one(args, path, written)
+                if (p.is_error or p.severity is Severity.PENDING) and p.code not in GATE_CODES]
+    if problems:
+        console.print(Text(f"注意：这篇文章还有 {len(problems)} 处要在发布前处理；终审之后再改动，就要重新送审。", "yellow"))
+        _print_problems(console, problems)
     return 0
 
 
 def cmd_publish(args, console: Console) -> int:
-    from .authoring.editing import read_article, write_article
-    from .authoring.workflow import publish
+    from .authoring.workflow import publish_changes, read_front, rewrite, with_changes
 
-    path = _article_path(args)
-    meta, body = read_article(path)
-    updated = publish(meta, _today(args))
-    # The published article must pass the same validation as the build, before anything is written.
-    problems = _validate_one(args, path, updated, body)
-    errors = [p for p in problems if p.is_error]
+    path = _article_path(args.article)
+    front = read_front(path)
+    changes = publish_changes(front, _today(args), args.now)
+    # The same rules as `check` and the build, on the article as it will be written; refused before writing.
+    errors = [p for p in _validate_one(args, path, with_changes(front, changes), publishing=True) if p.is_error]
     if errors:
         _print_problems(console, errors)
-        raise CliError("文章还有错误，没有发布。请按上面的提示修改后再发布。")
-    write_article(path, updated, body)
-    console.print(f"[green]已发布[/]：{path}（网址名 {updated['slug']}，发布时间 {updated['date']}）。运行 make site 更新网站。")
+        raise CliError("文章还有问题，没有发布。请按上面的提示处理；改动内容后要重新送审。")
+    rewrite(path, changes)
+    date = changes.get("date") or front.data.get("date")
+    console.print(Text.assemble(("已发布", "green"), f"：{path}（网址名 {front.data.get('slug')}，发布时间 {date}）。运行 make site 更新网站。"))
     return 0
 
 
-def _validate_one(args, path: Path, meta: dict, body: str) -> list[Problem]:
-    from .authoring.editing import dump_front_matter
-    from .content.frontmatter import parse
+def _validate_one(args, path: Path, front, *, publishing: bool = False) -> list[Problem]:
+    """The article's problems as `check` finds them (`publishing`: as the publish command is about to write it)."""
     from .content.schema import validate_article
 
     settings = _load_project(args.config).settings
     docs = settings.docs_dir.resolve()
-    relative = path.resolve().relative_to(docs).as_posix()
-    sections = list(settings.sections)
+    try:
+        relative = path.resolve().relative_to(docs).as_posix()
+    except ValueError:
+        raise CliError(f"{path} 不在文章文件夹 {settings.docs_dir} 里。") from None
     folder = _section(settings, relative.split("/", 1)[0])
-    front, problems = parse(str(path), "---\n" + dump_front_matter(meta) + "---\n" + body)
-    if front is None:
-        return problems
-    _article, article_problems = validate_article(
-        str(path), relative, front, folder, sections, lambda p: (docs / p).is_file(), settings.identity.source
+    _article, problems = validate_article(
+        display_path(path, settings.project_dir), relative, front, folder, list(settings.sections),
+        lambda p: (docs / p).is_file(), settings.identity.source, publishing=publishing,
     )
-    return problems + article_problems
+    return sorted(problems)
 
 
 def cmd_report(args, console: Console) -> int:
@@ -567,6 +602,7 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--section", required=True, help="栏目名或栏目文件夹名，例如 党建成果")
     new.add_argument("--author", action="append", help="作者，可写多次")
     new.add_argument("--source", help="来源")
+    new.add_argument("--editor", help="责任编辑")
     new.add_argument("--tag", action="append", help="标签，可写多次")
     new.add_argument("--today", help=argparse.SUPPRESS)
     new.set_defaults(run=cmd_new)
@@ -578,15 +614,17 @@ def build_parser() -> argparse.ArgumentParser:
     imported.add_argument("--today", help=argparse.SUPPRESS)
     imported.set_defaults(run=cmd_import)
 
-    review = commands.add_parser("review", help="记录一级审核（初审、复审、终审）")
-    review.add_argument("article", type=Path, help="文章 .md 文件")
-    review.add_argument("--level", required=True, choices=("初审", "复审", "终审"), help="审核级别")
+    review = commands.add_parser("review", help="记录一级审核（初审、复审、终审），或把旧稿标为历史稿件")
+    review.add_argument("article", type=Path, nargs="+", help="文章 .md 文件（标为历史稿件时可写多篇）")
+    review.add_argument("--level", required=True, choices=("初审", "复审", "终审", "历史稿件"),
+                        help="审核级别；历史稿件：本站启用三审之前已发布的文章，--by 写导入人")
     review.add_argument("--by", required=True, help="审核人姓名")
     review.add_argument("--today", help=argparse.SUPPRESS)
     review.set_defaults(run=cmd_review)
 
     publish = commands.add_parser("publish", help="三审完成后发布文章")
     publish.add_argument("article", type=Path, help="文章 .md 文件")
+    publish.add_argument("--now", action="store_true", help="发布时间改为现在（默认保留文章中已写的日期，没有时用现在）")
     publish.add_argument("--today", help=argparse.SUPPRESS)
     publish.set_defaults(run=cmd_publish)
 

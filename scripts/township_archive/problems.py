@@ -16,10 +16,13 @@ from pathlib import Path
 class Severity(str, enum.Enum):
     ERROR = "error"
     WARNING = "warning"
+    # What a draft still needs before it can be published (content.readiness): the same finding is an
+    # error on a published article. Never stops a build, nor `check --strict`.
+    PENDING = "pending"
 
     @property
     def label(self) -> str:
-        return "错误" if self is Severity.ERROR else "警告"
+        return {"error": "错误", "warning": "警告", "pending": "发布前需处理"}[self.value]
 
 
 @dataclass(frozen=True, order=True)
@@ -56,19 +59,27 @@ def count_errors(problems: Iterable[Problem]) -> int:
     return sum(1 for problem in problems if problem.is_error)
 
 
+def count(problems: Iterable[Problem], severity: Severity) -> int:
+    return sum(1 for problem in problems if problem.severity is severity)
+
+
 def summary(problems: list[Problem]) -> str:
-    errors = count_errors(problems)
-    warnings = len(problems) - errors
+    errors, warnings, pending = (count(problems, severity) for severity in Severity)
     if not problems:
         return "内容检查通过，没有发现问题。"
-    return f"共发现 {errors} 处错误、{warnings} 处警告。"
+    if not errors and not warnings:
+        return f"内容检查通过，没有错误和警告；草稿中还有 {pending} 处发布前需处理。"
+    text = f"共发现 {errors} 处错误、{warnings} 处警告。"
+    return text + (f"草稿中还有 {pending} 处发布前需处理。" if pending else "")
 
 
 def to_json(problems: list[Problem]) -> str:
+    """`errors` and `warnings` count as before; what drafts need before publishing is counted apart."""
     return json.dumps(
         {
-            "errors": count_errors(problems),
-            "warnings": len(problems) - count_errors(problems),
+            "errors": count(problems, Severity.ERROR),
+            "warnings": count(problems, Severity.WARNING),
+            "pending": count(problems, Severity.PENDING),
             "problems": [problem.as_dict() for problem in sorted(problems)],
         },
         ensure_ascii=False,

@@ -8,8 +8,9 @@ from datetime import datetime
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..content.loader import Archive
-from ..content.model import REVIEW_LEVELS, Article, Section, Status
-from ..problems import Problem, count_errors
+from ..content.model import Article, Review, Section, Status
+from ..content.reviews import ReviewState
+from ..problems import Problem, Severity, count
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,15 @@ class SectionRow:
 @dataclass(frozen=True)
 class Waiting:
     article: Article
-    done: tuple[str, ...]  # "初审：张三"
-    next_level: str
+    progress: str  # who reviewed which version, and what comes next (ReviewState.progress)
+
+
+@dataclass(frozen=True)
+class Historical:
+    """A published article that predates the 三审 workflow, and who marked it so."""
+
+    article: Article
+    mark: Review
 
 
 def render_report(archive: Archive, problems: list[Problem], site_name: str, generated: datetime) -> str:
@@ -37,14 +45,15 @@ def render_report(archive: Archive, problems: list[Problem], site_name: str, gen
             section, len(published), sum(a.status is Status.DRAFT for a in own), sum(a.status is Status.REVIEW for a in own),
             published[0].date if published else None,
         ))
-    waiting = []
+    waiting, historical = [], []
     for article in sorted(archive.articles, key=lambda a: a.source_path):
+        state = ReviewState(article.reviews, article.fingerprint)
         if article.status is Status.REVIEW or (article.status is Status.DRAFT and article.reviews):
-            done = tuple(f"{r.level}：{r.by}" for r in article.reviews)
-            next_level = next((level for level in REVIEW_LEVELS if level not in {r.level for r in article.reviews}), "可以发布")
-            waiting.append(Waiting(article, done, next_level))
+            waiting.append(Waiting(article, state.progress()))
+        elif article.is_public and state.historical is not None:
+            historical.append(Historical(article, state.historical))
     environment = Environment(loader=PackageLoader("township_archive", "templates"), autoescape=select_autoescape())
     return environment.get_template("report.html").render(
-        site_name=site_name, generated=generated, rows=rows, waiting=waiting, problems=problems,
-        errors=count_errors(problems), warnings=len(problems) - count_errors(problems),
+        site_name=site_name, generated=generated, rows=rows, waiting=waiting, historical=historical, problems=problems,
+        errors=count(problems, Severity.ERROR), warnings=count(problems, Severity.WARNING), pending=count(problems, Severity.PENDING),
     )

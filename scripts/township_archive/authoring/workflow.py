@@ -1,21 +1,38 @@
-"""New articles and the 三审 workflow: 初审, 复审, 终审 by three different people, then publish."""
+"""New articles and the 三审 workflow: 初审, 复审, 终审 by three different people, then publish.
+
+The functions here decide; they read the article as the build reads it (`content.frontmatter`)
+and return the front-matter changes, which `rewrite` writes through `editing` in one go. Whether
+the result may be published is the schema's and the readiness check's to say
+(`validate_article(..., publishing=True)`), the same rules as `check` and the build.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from ..content.model import REVIEW_LEVELS, Section
+from ..content.frontmatter import FrontMatter, clean_text, read_front_matter, text_problem
+from ..content.model import HISTORICAL, REVIEW_LEVELS, Review, Section, Status
+from ..content.readiness import NEW_BODY_MARK
+from ..content.reviews import ReviewState, as_data, describe, fingerprint, records_from
+from ..content.schema import STATUS_WORDS
 from ..content.slugs import free_slug, pinyin_slug
-from .editing import AuthoringError, write_article
+from ..hanzi import person_key
+from .editing import AuthoringError, read_article, write_article
 
-NEW_BODY = "（在这里写正文。第一段概括全文；小标题用 ## 开头；图片放在同名文件夹里，用 ![图片说明](文件夹/图片.jpg) 引用。）\n"
+# The example picture is inline code: a placeholder, not a picture the checks would look for.
+NEW_BODY = (
+    f"（{NEW_BODY_MARK}。第一段概括全文；小标题用 ## 开头；图片放在同名文件夹里，"
+    "用 `![图片说明](文件夹/图片.jpg)` 引用。）\n"
+)
 
 
 def new_article(
     docs_dir: Path, section: Section, title: str, today: datetime, taken_slugs: set[str],
-    authors: list[str] | None = None, source: str = "", tags: list[str] | None = None,
+    authors: list[str] | None = None, source: str = "", tags: list[str] | None = None, editor: str = "",
 ) -> Path:
+    """A draft with the title, a fixed slug and an image folder. No date: `publish` writes the time it publishes."""
     title = title.strip()
     if not title:
         raise AuthoringError("标题不能为空。")
@@ -26,11 +43,11 @@ def new_article(
     path = docs_dir / section.id / f"{slug}.md"
     if path.exists():
         raise AuthoringError(f"文件 {path} 已经存在。")
-    meta: dict = {"title": title, "slug": slug, "status": "draft", "date": today.strftime("%Y-%m-%d %H:%M")}
+    meta: dict = {"title": title, "slug": slug, "status": "draft"}
     meta["authors"] = list(authors or [])
     if source:
         meta["source"] = source
-    meta["editor"] = ""
+    meta["editor"] = editor.strip()
     meta["tags"] = list(tags or [])
     meta["summary"] = ""
     write_article(path, meta, NEW_BODY)
@@ -38,44 +55,108 @@ def new_article(
     return path
 
 
-def record_review(meta: dict, level: str, reviewer: str, today: datetime) -> dict:
-    """Add one level of review; levels go in order and each needs a different person."""
-    reviewer = reviewer.strip()
-    if level not in REVIEW_LEVELS:
-        raise AuthoringError(f"审核级别只能是 {'、'.join(REVIEW_LEVELS)}，不能是“{level}”。")
-    if not reviewer:
+def read_front(path: Path) -> FrontMatter:
+    """The article as the build reads it (the reviews' fingerprints are of this)."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raise AuthoringError(f"无法读取文章文件 {path}：检查文件的读取权限，或是否被其他程序占用。") from None
+    front, problems = read_front_matter(str(path), raw)
+    if front is None:
+        first = problems[0]
+        raise AuthoringError(f"{first.location()}：{first.message}" + (f"\n提示：{first.hint}" if first.hint else ""))
+    return front
+
+
+def review_state(front: FrontMatter) -> ReviewState:
+    records = records_from(front.data.get("reviews"))
+    if records is None:
+        raise AuthoringError("审核记录（reviews）格式不对，无法在其后添加。请先运行 township-archive check 查看并改正。")
+    return ReviewState(records, fingerprint(front.data, front.body))
+
+
+def _status(front: FrontMatter) -> Status:
+    return STATUS_WORDS.get(str(front.data.get("status", "draft")).strip(), Status.DRAFT)
+
+
+def _reviewer(name: str) -> str:
+    if reason := text_problem(name):
+        raise AuthoringError(f"审核人姓名{reason}。请重新输入姓名。")
+    name = " ".join(clean_text(name).split())
+    if not person_key(name):
         raise AuthoringError("请用 --by 写明审核人姓名。")
-    if str(meta.get("status", "draft")) == "published":
-        raise AuthoringError("这篇文章已经发布，不需要再审核。")
-    reviews = [dict(r) for r in meta.get("reviews") or []]
-    done = [r.get("level") for r in reviews]
-    expected = REVIEW_LEVELS[len(done)] if len(done) < len(REVIEW_LEVELS) else None
-    if level in done:
-        raise AuthoringError(f"{level}已经记录过（审核人：{next(r['by'] for r in reviews if r.get('level') == level)}）。")
-    if level != expected:
-        raise AuthoringError(f"请按顺序审核：下一步应当是{expected}，不是{level}。")
-    same = [r for r in reviews if str(r.get("by", "")).strip() == reviewer]
-    if same:
-        raise AuthoringError(f"{reviewer} 已经做过{same[0]['level']}，三审必须由三个不同的人完成。")
-    reviews.append({"level": level, "by": reviewer, "date": today.strftime("%Y-%m-%d")})
-    meta = dict(meta)
-    meta["reviews"] = reviews
-    meta["status"] = "review"
-    return meta
+    return name
 
 
-def publish(meta: dict, now: datetime) -> dict:
-    """Refuse without 初审, 复审 and 终审 by three different people; then fix the slug and the date."""
-    reviews = meta.get("reviews") or []
-    levels = {r.get("level"): str(r.get("by", "")).strip() for r in reviews if isinstance(r, dict)}
-    missing = [level for level in REVIEW_LEVELS if not levels.get(level)]
-    if missing:
-        raise AuthoringError(f"不能发布：还缺少{'、'.join(missing)}。请先用 review 命令记录审核。")
-    if len({levels[level] for level in REVIEW_LEVELS}) < len(REVIEW_LEVELS):
-        raise AuthoringError("不能发布：初审、复审、终审必须由三个不同的人完成。")
-    meta = dict(meta)
-    meta["status"] = "published"
-    meta["date"] = now.strftime("%Y-%m-%d %H:%M")
-    if not meta.get("slug"):
-        meta["slug"] = pinyin_slug(str(meta.get("title", "")))
-    return meta
+def review_changes(front: FrontMatter, level: str, by: str, today: datetime) -> dict[str, Any]:
+    """The front-matter changes that record one level of review (or the 历史稿件 mark) for this version.
+
+    Levels go in order within a round, each by a different person (names compared by `person_key`);
+    a published article is reviewed again only after its content changed, in a new round from 初审."""
+    if level not in (*REVIEW_LEVELS, HISTORICAL):
+        raise AuthoringError(f"审核级别只能是 {'、'.join(REVIEW_LEVELS)} 或 {HISTORICAL}，不能是“{level}”。")
+    reviewer = _reviewer(by)
+    state = review_state(front)
+    status = _status(front)
+    record = Review(level, reviewer, today.strftime("%Y-%m-%d"), state.current)
+    if level == HISTORICAL:
+        return {"reviews": [as_data(r) for r in (*_historical_allowed(state, status), record)]}
+
+    following = state.next_level()
+    if following is None and status is Status.PUBLISHED:
+        raise AuthoringError("这篇文章已经发布，发布后内容没有改动，不需要再审核。")
+    if following is None:
+        raise AuthoringError("三审已经完成，内容也没有改动：可以用 township-archive publish 发布。")
+    if level != following:
+        done = next((r for r in state.round if r.level == level), None) if following != REVIEW_LEVELS[0] else None
+        if done is not None:
+            raise AuthoringError(f"{level}已经记录过（{describe(done, state.current)}）。下一步应当是{following}。")
+        raise AuthoringError(f"请按顺序审核：下一步应当是{following}，不是{level}。")
+    earlier = state.round if following != REVIEW_LEVELS[0] else ()
+    for review in earlier:
+        if person_key(review.by) == person_key(reviewer):
+            same = "" if review.by == reviewer else f"（记录为“{review.by}”，姓名不分繁简、大小写和空格）"
+            raise AuthoringError(f"{reviewer} 已经做过{review.level}{same}，三审必须由三个不同的人完成。")
+    changes: dict[str, Any] = {"reviews": [as_data(r) for r in (*state.records, record)]}
+    if status is not Status.PUBLISHED:  # a published article under review again stays where it is
+        changes["status"] = "review"
+    return changes
+
+
+def _historical_allowed(state: ReviewState, status: Status) -> tuple[Review, ...]:
+    """The records a 历史稿件 mark may follow (none); refused with the reason otherwise."""
+    if status is not Status.PUBLISHED:
+        raise AuthoringError(f"{HISTORICAL}只用于本站启用三审之前就已发布的文章（status: published）。新稿件请依次完成初审、复审、终审。")
+    if state.historical is not None and not state.changed:
+        raise AuthoringError(f"这篇文章已经标为{HISTORICAL}（{describe(state.historical, state.current)}）。")
+    if state.records:
+        raise AuthoringError(
+            f"这篇文章已有审核记录，不能再标为{HISTORICAL}：标记之后的改动要经过初审、复审、终审。"
+            "用 township-archive review 文章 --level 初审 --by 姓名 送审。"
+        )
+    return ()
+
+
+def publish_changes(front: FrontMatter, now: datetime, use_now: bool) -> dict[str, Any]:
+    """Status published; the date written (by hand or by the import) stays unless `use_now`, and a
+    draft without one gets `now`. The reviews are checked with everything else by the caller's validation."""
+    state = review_state(front)
+    if state.historical is not None:
+        raise AuthoringError(f"这篇文章标为{HISTORICAL}，不经过 publish：新稿件要完成初审、复审、终审后发布。")
+    changes: dict[str, Any] = {"status": "published"}
+    if use_now or not front.data.get("date"):
+        changes["date"] = now.strftime("%Y-%m-%d %H:%M")
+    return changes
+
+
+def with_changes(front: FrontMatter, changes: dict[str, Any]) -> FrontMatter:
+    """`front` as it will read once `changes` are written: what the publish command validates."""
+    return FrontMatter({**front.data, **changes}, front.key_lines, front.body, front.body_line)
+
+
+def rewrite(path: Path, changes: dict[str, Any]) -> None:
+    """Write `changes` into the article's front matter, leaving the rest as staff wrote it."""
+    meta, body = read_article(path)
+    for key, value in changes.items():
+        meta[key] = value
+    write_article(path, meta, body)

@@ -38,6 +38,9 @@ class Archive:
     # Scripts, HTML and SVG files under docs/, published only when the configuration allows them.
     active_files: list[str] = field(default_factory=list)
     page_urls: dict[str, str] = field(default_factory=dict)  # site path of each non-article page -> its source
+    # What drafts and 待审 articles still need before publishing (Severity.PENDING): `check` and the
+    # preview show them; they are kept apart from the problems, which stop a build.
+    pending: list[Problem] = field(default_factory=list)
 
     @cached_property
     def published(self) -> list[Article]:
@@ -134,7 +137,8 @@ def load_archive(
         article, article_problems = validate_article(
             shown(path), relative, front, section, sections, exists, default_source
         )
-        problems += article_problems
+        archive.pending += [p for p in article_problems if p.severity is Severity.PENDING]
+        problems += [p for p in article_problems if p.severity is not Severity.PENDING]
         if article is not None:
             archive.articles.append(article)
             slug_lines[relative] = front.line_of("slug")

@@ -23,10 +23,12 @@ the body starts on.
 from __future__ import annotations
 
 import html
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from urllib.parse import unquote
 
 # Python-Markdown's fenced_code opening line: the fence, then `{attributes}` or a language and hl_lines.
 _OPENING = re.compile(
@@ -206,3 +208,13 @@ def _attributes(text: str) -> dict[str, str]:
         value = next((v for v in (match.group("dq"), match.group("sq"), match.group("bare")) if v is not None), "")
         found.setdefault(match.group("name").lower(), html.unescape(value))
     return found
+
+
+def resolve(src: str, page_source: str) -> str | None:
+    """The docs-relative path `src` points at from `page_source`, or None when it leaves docs/."""
+    src = unquote(src.split("#", 1)[0].split("?", 1)[0])
+    base = posixpath.dirname(page_source)
+    joined = posixpath.normpath(posixpath.join(base, src)) if not src.startswith("/") else posixpath.normpath(src.lstrip("/"))
+    if joined == ".." or joined.startswith("../"):
+        return None
+    return joined

@@ -76,13 +76,20 @@ DRAFTS_FOLDER = "drafts"
 RESERVED_FOLDERS = frozenset({"tags", "archive", "villages", *PROJECT_FOLDERS, "page", DRAFTS_FOLDER})
 
 REVIEW_LEVELS = ("初审", "复审", "终审")  # 三审: three levels, three different people
+# An article published before the site had its 三审 workflow, marked so by the person who imported it.
+HISTORICAL = "历史稿件"
 
 
 @dataclass(frozen=True)
 class Review:
-    level: str
+    level: str  # one of REVIEW_LEVELS, or HISTORICAL
     by: str
     date: str  # YYYY-MM-DD
+    fingerprint: str = ""  # the version of the article this record vouches for (content.reviews.fingerprint)
+
+    @property
+    def is_historical(self) -> bool:
+        return self.level == HISTORICAL
 
 
 @dataclass
@@ -105,6 +112,7 @@ class Article:
     photographer: str = ""
     aliases: tuple[str, ...] = ()  # earlier slugs (or section/slug) that must keep working
     reviews: tuple[Review, ...] = ()
+    fingerprint: str = ""  # this version's (content.reviews.fingerprint), compared with the reviews'
     body_chars: int = 0
     body: str = field(default="", repr=False)
     body_line: int = 1  # file line where the Markdown body starts

@@ -22,7 +22,9 @@ from ..dates import BEIJING, EARLIEST_DATE, LATEST_DATE, parse_date, zoned_date
 from ..problems import Problem, Severity
 from ..safe_url import url_problem
 from .frontmatter import FrontMatter, clean_text, key_text, shown, text_problem, without_unsafe
-from .model import REVIEW_LEVELS, Article, Review, RightsOverride, Section, Status, find_section, section_choices
+from .model import HISTORICAL, REVIEW_LEVELS, Article, Review, RightsOverride, Section, Status, find_section, section_choices
+from .readiness import Stage, readiness_problems
+from .reviews import ReviewState, fingerprint
 from .slugs import is_valid_slug, pinyin_slug
 
 
@@ -132,8 +134,9 @@ FIELDS: dict[str, FieldSpec] = {spec.name: spec for spec in (
     ),
     FieldSpec(
         "reviews", _T.REVIEWS, "reviews", _R.AUTOMATIC, "审核记录",
-        "三审记录：每一级（初审、复审、终审）的审核人和日期，由 review 命令写入，不要手改。发布前三级须由三个不同的人完成。",
-        "reviews: [{level: 初审, by: 张三, date: 2025-03-20}]",
+        "三审记录：每一级（初审、复审、终审）的审核人、日期和所审版本的指纹，由 review 命令写入，不要手改。"
+        "发布前三级须由三个不同的人完成，终审后内容不能再改。本站启用三审之前已发布的旧稿标为“历史稿件”（review 命令的 --level 历史稿件）。",
+        "reviews: [{level: 初审, by: 张三, date: 2025-03-20, fingerprint: 3f0c…}]",
     ),
     FieldSpec(
         "status", _T.STATUS, "status", _R.OPTIONAL, "状态",
@@ -388,6 +391,12 @@ def _read_reviews(check: _Checker, spec: FieldSpec) -> tuple[Review, ...]:
     if value is None:
         return ()
     hint = "审核记录由 township-archive review 命令写入，请用命令重新记录，不要手改。"
+    if isinstance(value, str) and value.strip() == HISTORICAL:  # written by hand: who vouches for it, and for which version?
+        check.error(
+            spec.name, "bad-reviews", f"标为{HISTORICAL}时要写明由谁导入、是哪个版本。",
+            f"用命令标记：township-archive review 文章文件 --level {HISTORICAL} --by 导入人姓名",
+        )
+        return ()
     if not isinstance(value, list):
         check.error(spec.name, "bad-reviews", f"{spec.label}（{spec.name}）格式不对。", hint)
         return ()
@@ -397,7 +406,8 @@ def _read_reviews(check: _Checker, spec: FieldSpec) -> tuple[Review, ...]:
         by = as_text(entry.get("by")) if isinstance(entry, dict) else None
         day = as_text(entry.get("date") or "") if isinstance(entry, dict) else None
         level = entry.get("level") if isinstance(entry, dict) else None
-        if not isinstance(level, str) or level not in REVIEW_LEVELS or by is None or day is None:
+        version = as_text(entry.get("fingerprint") or "") if isinstance(entry, dict) else None
+        if not isinstance(level, str) or level not in (*REVIEW_LEVELS, HISTORICAL) or by is None or day is None or version is None:
             check.error(where, "bad-reviews", f"审核记录中有一条无法识别：{shown(entry)}。", hint)
             continue
         by, day = check.clean(where, "审核记录的审核人", by), check.clean(where, "审核记录的日期", day)
@@ -406,7 +416,7 @@ def _read_reviews(check: _Checker, spec: FieldSpec) -> tuple[Review, ...]:
         if not by:
             check.error(where, "bad-reviews", f"审核记录中有一条无法识别：{shown(entry)}。", hint)
             continue
-        reviews.append(Review(level, by, day))
+        reviews.append(Review(level, by, day, version.strip()))
     return tuple(reviews)
 
 
@@ -497,7 +507,17 @@ def _source_from_settings(check: _Checker, values: dict[str, Any], body: str, de
     values["source"] = values["source"] or default_source
 
 
-_RULES = (_updated_after_date, _slug_from_title, _summary_from_body, _source_from_settings)
+def _review_gate(check: _Checker, values: dict[str, Any], body: str, default_source: str) -> None:
+    """A published article goes out only as its 终审 saw it (or as it was marked 历史稿件). Asked only of an
+    article without other errors: their fixes change the version anyway."""
+    values["fingerprint"] = fingerprint(check.front.data, body)
+    if values["status"] is not Status.PUBLISHED or check.has_errors:
+        return
+    for finding in ReviewState(values["reviews"], values["fingerprint"]).findings():
+        check.error("reviews", finding.code, finding.message, finding.hint)
+
+
+_RULES = (_updated_after_date, _slug_from_title, _summary_from_body, _source_from_settings, _review_gate)
 
 
 def validate_article(
@@ -508,11 +528,15 @@ def validate_article(
     sections: list[Section],
     file_exists: Callable[[str], bool],
     default_source: str,
+    *,
+    publishing: bool = False,
 ) -> tuple[Article | None, list[Problem]]:
-    """Check one article's front matter and build its `Article`.
+    """Check one article's front matter and build its `Article`, with what blocks publishing it
+    (`content.readiness`: as errors when it is published, as Severity.PENDING while a draft).
 
     `path` is what problems report (relative to the project), `source_path`
-    is relative to docs/, `file_exists` answers for docs/-relative paths.
+    is relative to docs/, `file_exists` answers for docs/-relative paths. `publishing`: the
+    publish command's check of the article it is about to write (rules for publishing only apply).
     """
     check = _Checker(path, front, source_path, folder_section, sections, file_exists)
 
@@ -524,9 +548,9 @@ def validate_article(
     for spec in FIELDS.values():
         values[spec.attr] = _READERS[spec.type](check, spec)
 
-    publishing = values["status"] is Status.PUBLISHED
+    published = values["status"] is Status.PUBLISHED
     for spec in FIELDS.values():
-        required = spec.requirement is Requirement.ALWAYS or (spec.requirement is Requirement.WHEN_PUBLISHED and publishing)
+        required = spec.requirement is Requirement.ALWAYS or (spec.requirement is Requirement.WHEN_PUBLISHED and published)
         if required and not values[spec.attr] and spec.name not in check.refused:
             _report_missing(check, spec)
 
@@ -542,7 +566,8 @@ def validate_article(
         body=front.body,
         body_line=front.body_line,
     )
-    return article, check.problems
+    stage = Stage.PUBLISHING if publishing else Stage.PUBLISHED if article.is_public else Stage.DRAFT
+    return article, check.problems + readiness_problems(article, path, stage, file_exists, front.line_of)
 
 
 def _normalise(path: str) -> str | None:

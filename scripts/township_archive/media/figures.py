@@ -18,10 +18,10 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from ..content.markdown_scan import resolve
 from .library import MediaLibrary
 from .model import DEFAULT_WIDTHS, ProcessedImage
 from .picture import PictureRole, picture
-from .references import resolve
 
 
 @dataclass

@@ -18,12 +18,11 @@ import yaml
 from ..content.frontmatter import clean_text, decode, key_text, line_at, read_yaml
 from ..content.frontmatter import shown as quoted
 from ..content.loader import Archive
-from ..content.markdown_scan import Image, Kind, images
+from ..content.markdown_scan import Image, Kind, images, resolve
 from ..content.model import Article
 from ..problems import Problem, Severity
 from .model import DEFAULT_MIN_WIDTH, RASTER_EXTENSIONS, Credit, MediaSpec, ProcessedImage
 from .process import MediaCache, run_pipeline
-from .references import resolve
 
 SIDECAR_SUFFIX = ".yml"
 SIDECAR_FIELDS = {"author": "摄影/作者", "holder": "版权方", "watermark": "是否加可见署名（true/false）"}
@@ -100,12 +99,7 @@ def build_library(
                                         "把图片放进文章同名的文件夹里，用相对路径引用，例如 文章名/照片.jpg。"))
                 continue
             if not (docs_dir / target).is_file():
-                problems.append(Problem(*where, "image-missing", f"找不到图片 {ref.src}（应在 {shown(target)}）。",
-                                        "检查文件名的拼写、大小写和扩展名，以及图片是否放进了正确的文件夹。"))
-                continue
-            if not ref.alt:
-                problems.append(Problem(*where, "image-no-alt", f"图片 {ref.src} 缺少替代文字。",
-                                        "在 ![ ] 的方括号里写一句话描述图片内容，供视障读者和图片加载失败时使用。", Severity.WARNING))
+                continue  # a missing picture and its alt text are the readiness check's (content.readiness)
             if is_raster(target):
                 usages.setdefault(target, []).append(Usage(article, ref.line, "content"))
         if article.cover and is_raster(article.cover):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..hanzi import traditional_to_simplified
 from .index import SearchDocument, SearchFiles, build_search_files
-from .variants import traditional_to_simplified
 
 
 class SearchCollector:

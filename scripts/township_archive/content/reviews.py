@@ -1,0 +1,206 @@
+"""三审 as a gate: which version of an article each review vouches for, and whether a published
+article may go out as it is now.
+
+Each review record carries the fingerprint of the article it was given: a hash of the article's
+text and front matter, less what the workflow itself writes (the review records, the status and
+the publication time, which `publish` keeps or sets). A published article passes when its last
+round of records is 初审, 复审 and 终审 by three different people and the 终审 saw this very
+version, or when it is marked 历史稿件 (published before the site had the workflow) and has not
+changed since. Names are compared by `hanzi.person_key`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..hanzi import person_key
+from .model import HISTORICAL, REVIEW_LEVELS, Review
+
+# The codes of `ReviewState.findings`: the gate itself, as opposed to what else blocks publishing.
+GATE_CODES = frozenset({"reviews-missing", "reviews-order", "changed-after-review", "review-incomplete", "same-reviewer", "review-unverified"})
+# Front-matter fields a review does not vouch for: written by the review and publish commands.
+WORKFLOW_FIELDS = frozenset({"reviews", "status", "date"})
+FINGERPRINT_LENGTH = 16  # hex digits: enough to tell versions apart, short enough to read out
+
+
+def _canonical(value: Any) -> Any:
+    """Front-matter data (as `frontmatter.parse` reads it: dates stay text) in one comparable form."""
+    if isinstance(value, dict):
+        return {str(key): _canonical(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(item) for item in value]
+    return value
+
+
+def fingerprint(data: Mapping[str, Any], body: str) -> str:
+    """The version of an article: its front matter less WORKFLOW_FIELDS, and its body.
+
+    Key order, YAML comments and quoting do not count (a rewrite that keeps the values keeps the
+    fingerprint); line endings and blank lines around the body do not either."""
+    content = _canonical({key: value for key, value in data.items() if key not in WORKFLOW_FIELDS})
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    text += "\n" + body.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:FINGERPRINT_LENGTH]
+
+
+def records_from(value: Any) -> tuple[Review, ...] | None:
+    """The review records of front-matter data as the commands read them; None when they are not
+    well formed (the schema says why, line by line)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        return None
+    records = []
+    for entry in value:
+        if not isinstance(entry, dict) or entry.get("level") not in (*REVIEW_LEVELS, HISTORICAL):
+            return None
+        by, day, version = (str(entry.get(key) or "").strip() for key in ("by", "date", "fingerprint"))
+        if not by:
+            return None
+        records.append(Review(str(entry["level"]), by, day, version))
+    return tuple(records)
+
+
+def as_data(review: Review) -> dict[str, str]:
+    """A record as the review command writes it into the front matter."""
+    return {"level": review.level, "by": review.by, "date": review.date, "fingerprint": review.fingerprint}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Why a published article may not go out; the schema turns it into a Problem at the reviews line."""
+
+    code: str
+    message: str
+    hint: str
+
+
+def describe(review: Review, current: str) -> str:
+    """`终审：王五（2025-03-20，版本 1a2b3c4d5e6f7a8b，即当前版本）` — who reviewed which version."""
+    if not review.fingerprint:
+        version = "没有记录版本"
+    elif review.fingerprint == current:
+        version = f"版本 {review.fingerprint}，即当前版本"
+    else:
+        version = f"版本 {review.fingerprint}，之后内容有改动"
+    return f"{review.level}：{review.by}（{review.date}，{version}）"
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """The review records of one article, read against its current fingerprint."""
+
+    records: tuple[Review, ...]
+    current: str
+
+    @property
+    def round(self) -> tuple[Review, ...]:
+        """The records since the last that starts a round (初审 or 历史稿件); earlier rounds are history."""
+        starts = [n for n, r in enumerate(self.records) if r.level in (REVIEW_LEVELS[0], HISTORICAL)]
+        return self.records[starts[-1]:] if starts else self.records
+
+    @property
+    def historical(self) -> Review | None:
+        """The 历史稿件 record when it is what the article stands on now."""
+        current = self.round
+        return current[0] if len(current) == 1 and current[0].is_historical else None
+
+    @property
+    def in_order(self) -> bool:
+        levels = tuple(r.level for r in self.round)
+        return self.historical is not None or levels == REVIEW_LEVELS[: len(levels)]
+
+    @property
+    def complete(self) -> bool:
+        return self.in_order and tuple(r.level for r in self.round) == REVIEW_LEVELS
+
+    @property
+    def vouching(self) -> Review | None:
+        """The record that lets the article out: the 终审 of a complete round, or the 历史稿件 mark."""
+        if self.historical is not None:
+            return self.historical
+        return self.round[-1] if self.complete else None
+
+    @property
+    def changed(self) -> bool:
+        """The content changed after the record that vouches for it (or it never had a fingerprint)."""
+        vouching = self.vouching
+        return vouching is not None and vouching.fingerprint != self.current
+
+    def same_person(self) -> tuple[Review, Review] | None:
+        """Two records of the current round by one person (张三 and 張三, zhang and ZHANG)."""
+        seen: dict[str, Review] = {}
+        for review in self.round:
+            key = person_key(review.by)
+            if key in seen:
+                return seen[key], review
+            seen[key] = review
+        return None
+
+    def next_level(self) -> str | None:
+        """What the review command takes next; None when the article may be published as it is."""
+        if not self.records or (self.vouching is not None and self.changed):
+            return REVIEW_LEVELS[0]
+        if self.vouching is not None or not self.in_order:
+            return None
+        return REVIEW_LEVELS[len(self.round)]
+
+    def missing(self) -> tuple[str, ...]:
+        done = {r.level for r in self.round} if self.in_order and self.historical is None else set()
+        return tuple(level for level in REVIEW_LEVELS if level not in done)
+
+    def findings(self) -> list[Finding]:
+        """Why a published article may not go out as it is now (empty: it may)."""
+        again = "用 township-archive review 重新完成初审、复审、终审（三个不同的人），或把内容改回审核时的样子。"
+        if not self.records:
+            return [Finding(
+                "reviews-missing", "已发布的文章没有三审记录。",
+                "用 township-archive review 依次记录初审、复审、终审（三个不同的人）；"
+                f"本站启用三审之前就已发布的旧稿，用 township-archive review 文章 --level {HISTORICAL} --by 导入人 标明。",
+            )]
+        if not self.in_order:
+            done = "、".join(r.level for r in self.round)
+            return [Finding("reviews-order", f"审核记录的顺序不对（{done}）：三审要按初审、复审、终审的顺序进行。",
+                            "审核记录由 review 命令写入，不要手改；" + again)]
+        historical = self.historical
+        if historical is not None:
+            if historical.fingerprint == self.current:
+                return []
+            return [Finding("changed-after-review", f"{HISTORICAL}标记后内容有改动，请重新送审。",
+                            f"{describe(historical, self.current)}；当前版本 {self.current}。" + again)]
+        findings = []
+        if missing := self.missing():
+            findings.append(Finding("review-incomplete", f"三审还没有完成：缺少{'、'.join(missing)}。",
+                                    "用 township-archive review 文章 --level 级别 --by 姓名 记录审核。"))
+        if pair := self.same_person():
+            first, second = pair
+            findings.append(Finding(
+                "same-reviewer",
+                f"初审、复审、终审必须由三个不同的人完成：{first.level}（{first.by}）和{second.level}（{second.by}）是同一个人。",
+                "姓名比较时不分繁简、大小写、空格和看不见的字符。请另请一位审核人重新审核。",
+            ))
+        final = self.round[-1]
+        if not missing and not final.fingerprint:
+            findings.append(Finding("review-unverified", "终审记录没有版本指纹，无法确认终审看的是哪个版本。",
+                                    "审核记录要用 review 命令写入，不要手写。" + again))
+        elif not missing and final.fingerprint != self.current:
+            reviewed = "；".join(describe(r, self.current) for r in self.round)
+            findings.append(Finding("changed-after-review", "终审后内容有改动，请重新送审。",
+                                    f"{reviewed}；当前版本 {self.current}。" + again))
+        return findings
+
+    def progress(self) -> str:
+        """One line for `check` and the report: each record with its version, then what comes next."""
+        if not self.records:
+            return f"尚未审核；下一步：{REVIEW_LEVELS[0]}"
+        parts = [describe(r, self.current) for r in self.round]
+        following = self.next_level()
+        if following:
+            parts.append(f"下一步：{following}")
+        elif self.vouching is not None and not self.historical:
+            parts.append("可以发布")
+        return "；".join(parts)

@@ -1,0 +1,230 @@
+"""三审 as a gate, in-process: names compared as one person however they are typed, each review
+recording the version it saw, the build refusing a published article changed after its 终审, and
+历史稿件 marked explicitly and shown in the report."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from township_archive.authoring.editing import AuthoringError
+from township_archive.authoring.workflow import publish_changes, read_front, review_changes, review_state, rewrite, with_changes
+from township_archive.content.frontmatter import FrontMatter, parse
+from township_archive.content.model import Section
+from township_archive.content.schema import validate_article
+from township_archive.hanzi import person_key
+
+SECTION = Section("dangjian", "党建成果")
+SOURCE = "dangjian/zhi-an-ting.md"
+PATH = f"docs/{SOURCE}"
+DAY = datetime(2025, 3, 18, 10, 0)
+
+DRAFT = """---
+title: 曲樟乡建成 11 个村级治安亭
+slug: zhi-an-ting
+status: draft
+date: 2025-03-14 16:20  # from the county media centre's release
+authors: [示例作者]
+editor: 示例编辑
+tags: [平安建设]
+---
+
+曲樟乡在各村建起 11 个村级治安亭，并组建乡治安巡逻队，夜间在主要路口巡逻。
+
+治安亭由村里的治安协管员值守，群众有事可以就近求助。
+"""
+
+
+def front_of(text: str) -> FrontMatter:
+    front, problems = parse(PATH, text)
+    assert front is not None, problems
+    return front
+
+
+def reviewed(front: FrontMatter, *steps: tuple[str, str]) -> FrontMatter:
+    """`front` after the review command recorded each (level, name) in turn."""
+    for level, name in steps:
+        front = with_changes(front, review_changes(front, level, name, DAY))
+    return front
+
+
+def gate(front: FrontMatter, *, publishing: bool = False) -> list[tuple[str, str]]:
+    """The errors of the article as the build (or, `publishing`, the publish command) checks it."""
+    _article, problems = validate_article(PATH, SOURCE, front, SECTION, [SECTION], lambda _p: False, "本站", publishing=publishing)
+    return [(p.code, p.message) for p in problems if p.is_error]
+
+
+def published(front: FrontMatter) -> FrontMatter:
+    return with_changes(front, publish_changes(front, datetime(2025, 3, 20, 9, 0), use_now=False))
+
+
+THREE = (("初审", "张三"), ("复审", "李四"), ("终审", "王五"))
+
+
+# --- names -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("first,second", [
+    ("张三", "張三"), ("张三", "张 三"), ("张三", "张\u200b三"), ("张三", "\u3000张三 "), ("张三", "张\u2060三\ufeff"),
+    ("zhang", "ZHANG"), ("Zhang San", "ｚｈａｎｇ　ｓａｎ"), ("陈铭枢", "陳銘樞"), ("阿依古丽·买买提", "阿依古丽•买买提"),
+])
+def test_spellings_of_one_name_are_one_person(first, second):
+    assert person_key(first) == person_key(second)
+    front = reviewed(front_of(DRAFT), ("初审", first))
+    with pytest.raises(AuthoringError, match="三审必须由三个不同的人完成"):
+        review_changes(front, "复审", second, DAY)
+
+
+def test_different_people_stay_different():
+    assert len({person_key(name) for name in ("张三", "张山", "李四", "zhang", "zhangsan")}) == 5
+
+
+# --- the round: order, people, versions -------------------------------------------------------------------
+
+
+def test_three_reviews_by_three_people_each_record_the_version_they_saw():
+    front = reviewed(front_of(DRAFT), *THREE)
+    reviews = front.data["reviews"]
+    assert [(r["level"], r["by"], r["date"]) for r in reviews] == [(lv, by, "2025-03-18") for lv, by in THREE]
+    state = review_state(front)
+    assert {r["fingerprint"] for r in reviews} == {state.current} and len(state.current) == 16
+    assert front.data["status"] == "review"
+    assert state.progress().endswith("终审：王五（2025-03-18，版本 " + state.current + "，即当前版本）；可以发布")
+    assert gate(published(front)) == []
+
+
+def test_levels_go_in_order_and_are_not_repeated():
+    front = front_of(DRAFT)
+    with pytest.raises(AuthoringError, match="下一步应当是初审，不是复审"):
+        review_changes(front, "复审", "李四", DAY)
+    front = reviewed(front, ("初审", "张三"))
+    with pytest.raises(AuthoringError, match="初审已经记录过（初审：张三"):
+        review_changes(front, "初审", "赵六", DAY)
+    with pytest.raises(AuthoringError, match="请用 --by 写明审核人姓名"):
+        review_changes(front, "复审", " \u200b ", DAY)
+    with pytest.raises(AuthoringError, match="审核级别只能是"):
+        review_changes(front, "四审", "赵六", DAY)
+
+
+def test_publish_keeps_the_imported_date_unless_told_now():
+    front = reviewed(front_of(DRAFT), *THREE)
+    now = datetime(2025, 3, 20, 9, 0)
+    assert publish_changes(front, now, use_now=False) == {"status": "published"}  # 2025-03-14 16:20 stays
+    assert publish_changes(front, now, use_now=True) == {"status": "published", "date": "2025-03-20 09:00"}
+    undated = reviewed(front_of(DRAFT.replace("date: 2025-03-14 16:20  # from the county media centre's release\n", "")), *THREE)
+    assert publish_changes(undated, now, use_now=False) == {"status": "published", "date": "2025-03-20 09:00"}
+    assert gate(with_changes(front, publish_changes(front, now, use_now=True))) == []  # the date is publish's, not the review's
+
+
+def test_publish_is_refused_without_the_three_reviews_by_the_same_rules_as_the_build():
+    front = reviewed(front_of(DRAFT), ("初审", "张三"), ("复审", "李四"))
+    assert gate(published(front), publishing=True) == [("review-incomplete", "三审还没有完成：缺少终审。")]
+    assert gate(published(front_of(DRAFT))) == [("reviews-missing", "已发布的文章没有三审记录。")]
+
+
+# --- the gate in the build ----------------------------------------------------------------------------
+
+
+def test_a_change_after_the_final_review_is_refused_and_says_who_saw_which_version():
+    front = published(reviewed(front_of(DRAFT), *THREE))
+    before = review_state(front).current
+    for changed in (
+        with_changes(front, {"title": "曲樟乡建成 12 个村级治安亭"}),
+        FrontMatter(front.data, front.key_lines, front.body.replace("11 个", "12 个"), front.body_line),
+    ):
+        (problem,) = validate_article(PATH, SOURCE, changed, SECTION, [SECTION], lambda _p: False, "本站")[1]
+        assert (problem.code, problem.message) == ("changed-after-review", "终审后内容有改动，请重新送审。")
+        assert f"终审：王五（2025-03-18，版本 {before}，之后内容有改动）" in problem.hint
+        assert "初审：张三" in problem.hint and "当前版本" in problem.hint
+
+
+def test_what_the_workflow_writes_and_how_yaml_is_written_are_not_changes():
+    front = published(reviewed(front_of(DRAFT), *THREE))
+    text = (
+        "---\n# 编辑部备注：这一行注释不算内容\nstatus: published\ntags:\n  - 平安建设\nslug: 'zhi-an-ting'\n"
+        "title: 曲樟乡建成 11 个村级治安亭\neditor: 示例编辑\nauthors:\n- 示例作者\ndate: 2025-03-20 09:00\n---\n\n\n"
+        + front.body.strip() + "\r\n"
+    )
+    rewritten = front_of(text)
+    assert review_state(FrontMatter({**rewritten.data, "reviews": front.data["reviews"]}, {}, rewritten.body)).changed is False
+
+
+def test_hand_written_reviews_do_not_pass():
+    front = front_of(DRAFT.replace("status: draft", "status: published"))
+    by_one = with_changes(front, {"reviews": [{"level": lv, "by": by, "date": "2025-03-18"} for lv, by in
+                                              (("初审", "张三"), ("复审", "張三"), ("终审", "ZHANG"))]})
+    codes = [code for code, _message in gate(by_one)]
+    assert codes == ["same-reviewer", "review-unverified"]
+    assert "初审（张三）和复审（張三）是同一个人" in gate(by_one)[0][1]
+    skipping = with_changes(front, {"reviews": [{"level": "终审", "by": "王五", "date": "2025-03-18"}]})
+    assert [code for code, _m in gate(skipping)] == ["reviews-order"]
+
+
+def test_a_published_article_changed_later_goes_through_a_new_round():
+    front = published(reviewed(front_of(DRAFT), *THREE))
+    with pytest.raises(AuthoringError, match="已经发布，发布后内容没有改动"):
+        review_changes(front, "初审", "赵六", DAY)
+    changed = FrontMatter(front.data, front.key_lines, front.body + "\n巡逻队由乡派出所指导。\n", front.body_line)
+    with pytest.raises(AuthoringError, match="下一步应当是初审"):
+        review_changes(changed, "复审", "赵六", DAY)
+    again = reviewed(changed, ("初审", "张三"), ("复审", "李四"))  # the same people may review the new version
+    assert again.data["status"] == "published"  # stays where it is; the build waits for the 终审
+    assert [code for code, _m in gate(again)] == ["review-incomplete"]
+    assert gate(reviewed(again, ("终审", "王五"))) == []
+    assert len(again.data["reviews"]) == 5  # the first round is kept as history
+
+
+# --- 历史稿件 -------------------------------------------------------------------------------------------
+
+
+def test_historical_articles_are_marked_by_someone_and_visible_in_the_report():
+    from township_archive.authoring.report import render_report
+    from township_archive.content.loader import Archive
+
+    old = front_of(DRAFT.replace("status: draft", "status: published"))
+    marked = reviewed(old, ("历史稿件", "档案员甲"))
+    assert [(r["level"], r["by"]) for r in marked.data["reviews"]] == [("历史稿件", "档案员甲")]
+    assert marked.data["status"] == "published" and gate(marked) == []
+    with pytest.raises(AuthoringError, match="已经标为历史稿件"):
+        review_changes(marked, "历史稿件", "档案员乙", DAY)
+
+    article, _problems = validate_article(PATH, SOURCE, marked, SECTION, [SECTION], lambda _p: False, "本站")
+    html = render_report(Archive([SECTION], [article]), [], "曲樟乡宣传文化档案", DAY)
+    section = html.split("<h2>历史稿件", 1)[1].split("<h2>", 1)[0]
+    assert "曲樟乡建成 11 个村级治安亭" in section and "档案员甲" in section and "2025-03-18" in section
+
+    changed = with_changes(marked, {"tags": ["平安建设", "治安巡逻"]})
+    assert gate(changed) == [("changed-after-review", "历史稿件标记后内容有改动，请重新送审。")]
+    with pytest.raises(AuthoringError, match="已有审核记录，不能再标为历史稿件"):
+        review_changes(changed, "历史稿件", "档案员甲", DAY)
+    assert gate(reviewed(changed, *THREE)) == []
+
+
+def test_only_published_articles_may_be_marked_historical_and_never_by_omission():
+    with pytest.raises(AuthoringError, match="只用于本站启用三审之前就已发布的文章"):
+        review_changes(front_of(DRAFT), "历史稿件", "档案员甲", DAY)
+    with pytest.raises(AuthoringError, match="不经过 publish"):
+        publish_changes(reviewed(front_of(DRAFT.replace("status: draft", "status: published")), ("历史稿件", "甲")), DAY, False)
+    written_by_hand = front_of(DRAFT.replace("status: draft", "status: published").replace("tags:", "reviews: 历史稿件\ntags:"))
+    (problem,) = [p for p in validate_article(PATH, SOURCE, written_by_hand, SECTION, [SECTION], lambda _p: False, "本站")[1]]
+    assert (problem.code, problem.line) == ("bad-reviews", 8) and "要写明由谁导入" in problem.message
+    assert "--level 历史稿件 --by" in problem.hint
+
+
+# --- the file as written ---------------------------------------------------------------------------------
+
+
+def test_the_recorded_version_is_the_file_as_written(tmp_path: Path):
+    """What the review command writes through `editing` reads back with the fingerprint it recorded."""
+    path = tmp_path / "zhi-an-ting.md"
+    path.write_text(DRAFT, encoding="utf-8")
+    for level, name in THREE:
+        rewrite(path, review_changes(read_front(path), level, name, DAY))
+    text = path.read_text(encoding="utf-8")
+    assert "# from the county media centre's release" in text  # staff's comment kept
+    state = review_state(read_front(path))
+    assert state.complete and not state.changed
+    rewrite(path, publish_changes(read_front(path), DAY, use_now=False))
+    assert "date: 2025-03-14 16:20" in path.read_text(encoding="utf-8")
+    assert gate(read_front(path)) == []
