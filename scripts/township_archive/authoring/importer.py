@@ -37,8 +37,10 @@ import nh3
 from markdownify import MarkdownConverter, chomp
 from selectolax.lexbor import LexborHTMLParser
 
+# A Word picture without a description or caption gets ALT_PLACEHOLDER as its alt text; `check` flags it.
+from ..content.readiness import ALT_PLACEHOLDER, TITLE_PLACEHOLDER
 from .editing import AuthoringError
-from .release import TITLE_PLACEHOLDER, Block, Kind, Release, recognise
+from .release import Block, Kind, Release, recognise
 
 ALLOWED_TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "blockquote",
@@ -65,8 +67,6 @@ _RATIO_APPLIES_FROM = 1024 * 1024  # tiny entries (empty parts) may have any rat
 # Python-Markdown also keeps its placeholders between \x02 and \x03: text must never carry them.
 _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _BLOCK_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "blockquote", "table", "figcaption", "hr"}
-# The alt text of a Word picture without a description or caption; the readiness check flags it.
-ALT_PLACEHOLDER = "（请填写图片说明）"
 
 
 @dataclass
