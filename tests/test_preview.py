@@ -58,7 +58,9 @@ def newsroom(tmp_path_factory) -> Path:
                                                extra="summary: " + "治安亭建在村口，" * 30))
     write(root, "dangjian/dangke.md", article("党员冬训第一课", "dangke", status="review", date="2025-01-08",
                                                 extra="reviews: [{level: 初审, by: 李审核, date: 2025-01-09}]"))
-    write(root, "dangjian/lizhi.md", article("荔枝园里的党员示范岗", "lizhi-shifan", status="draft", date="2025-06-20"))
+    # Imported yesterday: no editor yet, a picture not yet copied in, its alt text still the importer's placeholder.
+    write(root, "dangjian/lizhi.md", article("荔枝园里的党员示范岗", "lizhi-shifan", status="draft", date="2025-06-20",
+                                               body="党员示范岗设在荔枝园。\n\n![（请填写图片说明）](lizhi/yuan.jpg)\n").replace("editor: 测试编辑\n", ""))
     write(root, "kejia/shange.md", article(f"'{HOSTILE_TITLE}'", "shan-ge", status="draft", date="2025-02-01"))
     write(root, "jihua.md", "---\ntitle: 筹备中的专题\nstatus: draft\n---\n")
     return root
@@ -91,19 +93,27 @@ def test_the_draftbox_lists_drafts_and_pending_articles_section_by_section(newsr
         ("dangjian", "草稿", "村级治安亭建成投用"),
         ("kejia", "草稿", HOSTILE_TITLE),
     ]  # the published article and the unpublished page are not articles to work on
-    first = plan.drafts_page.entries[0]
+    first, second = plan.drafts_page.entries[:2]
     assert first.file == "docs/dangjian/dangke.md"
-    assert [(level, review.by if review else None) for level, review in first.review_steps] == [
-        ("初审", "李审核"), ("复审", None), ("终审", None),
-    ]
+    # Who reviewed which version and what comes next, as `check` says it.
+    assert first.review_progress.startswith("初审：李审核（2025-01-09，") and first.review_progress.endswith("下一步：复审")
+    assert second.review_progress.startswith("尚未审核")
 
 
-def test_each_draft_shows_the_problems_of_its_own_file(newsroom: Path):
+def test_each_draft_shows_what_blocks_publishing_it(newsroom: Path):
     plan, problems = prepare(settings_for(newsroom), include_drafts=True)
     by_title = {entry.article.title: entry for entry in plan.drafts_page.entries}
+    imported = by_title["荔枝园里的党员示范岗"].problems
+    # The readiness rules' 发布前需处理, as `check` shows them, in line order.
+    assert [(p.code, p.severity.label) for p in imported] == [
+        ("missing-field", "发布前需处理"), ("image-missing", "发布前需处理"), ("placeholder-alt", "发布前需处理"),
+    ]
+    assert "责任编辑" in imported[0].message and imported[1].line == imported[2].line > imported[0].line
+    assert all(p in plan.archive.pending for p in imported)
+    # A warning of the build, on the file it was found in and no other.
     long_summary = [p for p in by_title["村级治安亭建成投用"].problems if p.code == "long-summary"]
     assert long_summary and long_summary[0] in problems and long_summary[0].line > 0
-    assert not [p for p in by_title["荔枝园里的党员示范岗"].problems if p.code == "long-summary"]
+    assert not [p for p in imported if p.code == "long-summary"]
 
 
 def test_unpublished_pages_are_marked_with_their_status(newsroom: Path):

@@ -16,7 +16,8 @@ from pathlib import Path
 from types import MappingProxyType
 
 from .content.loader import Archive, load_archive
-from .content.model import DRAFTS_FOLDER, REVIEW_LEVELS, Article, Review, Status
+from .content.model import DRAFTS_FOLDER, Article, Status
+from .content.reviews import ReviewState
 from .dates import chinese_date
 from .listings import ListingKind, ListingPage, ListingPlan, plan_listings
 from .media.library import MediaLibrary, build_library, is_raster
@@ -80,13 +81,12 @@ class DraftEntry:
 
     article: Article
     file: str  # as messages name it (docs/dangjian/文章.md): the file staff open
-    problems: tuple[Problem, ...]  # found in this file, by line
+    problems: tuple[Problem, ...]  # found in this file (errors, warnings, 发布前需处理), by line
 
     @property
-    def review_steps(self) -> tuple[tuple[str, Review | None], ...]:
-        """Each level of 三审 with its record, None while it is still to do."""
-        done = {review.level: review for review in self.article.reviews}
-        return tuple((level, done.get(level)) for level in REVIEW_LEVELS)
+    def review_progress(self) -> str:
+        """Who reviewed which version and what comes next, as `check` and the report say it."""
+        return ReviewState(self.article.reviews, self.article.fingerprint).progress()
 
 
 @dataclass(frozen=True)
@@ -270,10 +270,11 @@ def make_plan(
 
 
 def _drafts_page(settings: Settings, archive: Archive, problems: Iterable[Problem]) -> DraftsPage:
-    """Drafts and pending articles with the problems found in their files (errors and what to do before
-    publishing). Section by section as configured; in each, 待审 before 草稿 (a reviewer is waiting), newest first."""
+    """Drafts and pending articles with the problems found in their files: the build's and what the
+    readiness rules ask before publishing (`Archive.pending`). Section by section as configured; in each,
+    待审 before 草稿 (a reviewer is waiting), newest first."""
     by_file: dict[str, list[Problem]] = {}
-    for problem in problems:
+    for problem in (*problems, *archive.pending):
         by_file.setdefault(problem.path, []).append(problem)
     order = {section.id: number for number, section in enumerate(archive.sections)}
     unpublished = sorted(
