@@ -59,7 +59,7 @@ def front_matter_after_write(tmp_path: Path, draft: importer.Draft) -> tuple[dic
     """Write the draft as the CLI does and read it back through the project's own front-matter parser."""
     docs = tmp_path / "docs"
     (docs / "dangjian").mkdir(parents=True)
-    path = importer.write_draft(docs, "dangjian", draft, "ce-shi", "2025-03-20 10:00")
+    path = importer.write_draft(docs, "dangjian", draft, "ce-shi")
     raw = path.read_text(encoding="utf-8")
     assert yaml.safe_load(raw.split("---\n")[1])["title"] == draft.title  # plain YAML agrees
     return read_article(path)

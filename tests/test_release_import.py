@@ -41,6 +41,7 @@ NOTICE_BEIHAI = ("本作品版权归北海市融媒体中心所有。任何媒�
                  "转载联系电话：（示例，请以原稿为准）。法律顾问：（示例）律师事务所")
 SUBHEADINGS = ["聚焦强根基，夯实基层组织体系", "网格连民心，织密基层治理网络", "产业添活力，拓宽群众增收门路"]
 LEAD = "这几年，合浦县曲樟乡把基层党建当作“牵头工程”来抓"
+LONG = "曲樟乡推行“党建+网格+基层治理”，全乡划成80个网格，组建35个网格党小组，群众有事找得到人。"  # a paragraph of the story
 
 
 def rendered(body: str) -> LexborHTMLParser:
@@ -93,6 +94,15 @@ def test_a_title_line_still_counts_and_given_title_replaces_it():
     assert replaced.title == "新标题" and replaced.body.startswith(LEAD)
     assert replaced.rights["original_title"] == "曲樟乡党建工作综述"
     assert replaced.notes == ["原稿标题“曲樟乡党建工作综述”已换成 --title 指定的标题。"]
+
+
+def test_a_release_without_a_date_is_written_without_one(tmp_path: Path):
+    """No import day stands in for the date: `publish` keeps a date it finds, so it would pass for the publishing date."""
+    (tmp_path / "docs/dangjian").mkdir(parents=True)
+    dated = importer.write_draft(tmp_path / "docs", "dangjian", importer.from_text(TEXT_RELEASE.read_text(encoding="utf-8")), "a")
+    undated = importer.write_draft(tmp_path / "docs", "dangjian", importer.from_text("曲樟乡荔枝节开幕\n" + LONG + "\n"), "b")
+    assert str(yaml.safe_load(dated.read_text(encoding="utf-8").split("---\n")[1])["date"]) == "2026-11-20"
+    assert "date" not in yaml.safe_load(undated.read_text(encoding="utf-8").split("---\n")[1])
 
 
 # --- (b) Word ----------------------------------------------------------------------------------------------------------
@@ -247,8 +257,6 @@ def test_prose_is_not_a_credits_line(line: str):
 def blocks(*lines: str) -> list[Block]:
     return [Block(line, line) for line in lines]
 
-
-LONG = "曲樟乡推行“党建+网格+基层治理”，全乡划成80个网格，组建35个网格党小组，群众有事找得到人。"
 
 
 def test_headings_are_short_lines_between_paragraphs_only():

@@ -355,7 +355,7 @@ def cmd_import(args, console: Console) -> int:
             raise CliError("不支持旧的 .doc 格式：请用 Word 打开后“另存为 .docx”再导入。")
         else:
             raise CliError(f"不支持导入 {suffix or '无扩展名'} 文件：可以导入 .docx、.txt、.html。")
-        path = importer.write_draft(settings.docs_dir, section.id, draft, slug, today)
+        path = importer.write_draft(settings.docs_dir, section.id, draft, slug)
     except (CliError, AuthoringError) as error:
         # The messages name the file: a name like "a[/]b.txt" must be shown, not read as Rich markup.
         raise CliError(str(error)) from None
@@ -365,6 +365,8 @@ def cmd_import(args, console: Console) -> int:
         ("摄影", draft.photographer)) if value]
     if found:
         console.print("从稿件中识别出：" + "，".join(found) + "（已写入头信息，请核对）")
+    if not draft.date:
+        console.print("稿件里没有找到日期：头信息暂不写 date，发布时写入发布时间；要用原稿的日期，请在头信息中补写 date。")
     if not draft.has_title:
         console.print(f"[yellow]稿件没有标题行[/]（以导语开头）：标题暂写为“{importer.TITLE_PLACEHOLDER}”，网址名暂为 {slug}。"
                       "请在头信息中写好 title，并把 slug 改成标题的拼音；也可以删掉草稿，用 --title \"标题\" 重新导入。")

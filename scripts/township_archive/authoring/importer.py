@@ -532,8 +532,11 @@ def _draft(release: Release) -> Draft:
     )
 
 
-def write_draft(docs_dir: Path, section_id: str, draft: Draft, slug: str, fallback_date: str) -> Path:
-    """Write the draft and its images; on any failure nothing stays behind."""
+def write_draft(docs_dir: Path, section_id: str, draft: Draft, slug: str) -> Path:
+    """Write the draft and its images; on any failure nothing stays behind.
+
+    The date is the release's own; a release without one gets none, so that `publish` writes the time it
+    publishes (it keeps a date that is there: an import day would pass for the publishing date)."""
     import shutil
     import tempfile
 
@@ -543,7 +546,9 @@ def write_draft(docs_dir: Path, section_id: str, draft: Draft, slug: str, fallba
     folder = docs_dir / section_id / slug
     if path.exists() or folder.exists():
         raise AuthoringError(f"{path} 或同名图片文件夹已经存在，请换个标题或先处理已有文件。")
-    meta: dict = {"title": draft.title, "slug": slug, "status": "draft", "date": draft.date or fallback_date}
+    meta: dict = {"title": draft.title, "slug": slug, "status": "draft"}
+    if draft.date:
+        meta["date"] = draft.date
     meta["authors"] = draft.authors
     if draft.source:
         meta["source"] = draft.source
