@@ -204,6 +204,7 @@ def test_preview_shows_the_draftbox_chinese_banner_and_follows_villages_yml(proj
         assert "草稿：本文尚未发布，只在本地预览中可见。" in draft
         assert "DRAFT" not in draft and "mkdocs-draft-marker" not in draft
         assert 'href="../../drafts/"' in draft  # the preview links its 草稿箱 from every page
+        assert "待审：本文尚未发布，只在本地预览中可见。" in _get(f"{base}kejia-wenhua/shenhe-shili/")
 
         villages = project.root / "villages.yml"
         text = villages.read_text(encoding="utf-8")
