@@ -83,6 +83,27 @@ def small_project(root: Path, files: dict[str, str | bytes]) -> Path:
     return root / "mkdocs.yml"
 
 
+def plan_settings(root: Path, **changes):
+    """Settings for planning the archive in `root`/docs in-process (no mkdocs.yml read): two sections,
+    small picture widths; `changes` replace fields (media_enabled=False, offline=…)."""
+    import dataclasses
+
+    from township_archive.content.model import Section
+    from township_archive.media.library import MediaSettings
+    from township_archive.media.model import MediaSpec
+    from township_archive.settings import Identity, RightsSettings, Settings
+
+    settings = Settings(
+        project_dir=root,
+        docs_dir=root / "docs",
+        config_file=root / "mkdocs.yml",
+        identity=Identity("曲樟档案", "https://www.quzhang.gov.cn/", "合浦县曲樟乡", "曲樟乡人民政府", RightsSettings("曲樟乡人民政府", "未经授权不得转载。")),
+        sections=(Section("dangjian", "党建成果", "基层党建"), Section("kejia", "客家文化")),
+        media=MediaSettings(MediaSpec(widths=(320, 640), formats=("webp",)), root / ".cache/media", "曲樟乡人民政府"),
+    )
+    return dataclasses.replace(settings, **changes)
+
+
 @pytest.fixture(scope="session")
 def sample_project(tmp_path_factory) -> Project:
     """The repository's own sample archive, built once in strict mode."""

@@ -4,33 +4,16 @@ and what search knows. The MkDocs adapter only carries these out (test_site.py b
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, article
+from conftest import plan_settings as settings_for
 from PIL import Image
-from township_archive.content.model import Section
 from township_archive.listings import ListingKind
-from township_archive.media.library import MediaSettings
-from township_archive.media.model import MediaSpec
 from township_archive.mkdocs.project import load_project
 from township_archive.plan import NavEntry, PageKind, prepare
-from township_archive.settings import Identity, OfflineSettings, RightsSettings, Settings
-
-SECTIONS = (Section("dangjian", "党建成果", "基层党建"), Section("kejia", "客家文化"))
-
-
-def settings_for(root: Path, **changes) -> Settings:
-    settings = Settings(
-        project_dir=root,
-        docs_dir=root / "docs",
-        config_file=root / "mkdocs.yml",
-        identity=Identity("曲樟档案", "https://www.quzhang.gov.cn/", "合浦县曲樟乡", "曲樟乡人民政府", RightsSettings("曲樟乡人民政府", "未经授权不得转载。")),
-        sections=SECTIONS,
-        media=MediaSettings(MediaSpec(widths=(320, 640), formats=("webp",)), root / ".cache/media", "曲樟乡人民政府"),
-    )
-    return dataclasses.replace(settings, **changes)
+from township_archive.settings import OfflineSettings
 
 
 def write(root: Path, relative: str, text: str | bytes) -> Path:

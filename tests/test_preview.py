@@ -14,30 +14,18 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import BIN, ROOT, Project, article, copy_project
+from conftest import BIN, ROOT, Project, article, plan_settings, small_project
 from jinja2 import Environment, FileSystemLoader, pass_context
-from township_archive.content.model import Section
-from township_archive.media.library import MediaSettings
-from township_archive.media.model import MediaSpec
 from township_archive.mkdocs.templating import install
 from township_archive.plan import DRAFTS_URL, NavEntry, PageKind, prepare, watched_paths
-from township_archive.settings import Identity, RightsSettings, Settings
+from township_archive.settings import Settings
 from township_archive.templating import SiteView
 
-SECTIONS = (Section("dangjian", "党建成果"), Section("kejia", "客家文化"))
 HOSTILE_TITLE = '<script>alert(1)</script> "引号" & 尖括号'
 
 
 def settings_for(root: Path) -> Settings:
-    return Settings(
-        project_dir=root,
-        docs_dir=root / "docs",
-        config_file=root / "mkdocs.yml",
-        identity=Identity("曲樟档案", "https://www.quzhang.gov.cn/", "合浦县曲樟乡", "曲樟乡人民政府", RightsSettings("曲樟乡人民政府", "未经授权不得转载。")),
-        sections=SECTIONS,
-        media=MediaSettings(MediaSpec(widths=(320,), formats=("webp",)), root / ".cache/media", "曲樟乡人民政府"),
-        media_enabled=False,
-    )
+    return plan_settings(root, media_enabled=False)  # the 草稿箱 needs no picture processed
 
 
 def write(root: Path, relative: str, text: str) -> None:
@@ -147,8 +135,8 @@ def test_the_draftbox_address_is_reserved(tmp_path: Path):
 def test_new_names_the_draftbox(tmp_path: Path, monkeypatch, capsys):
     from township_archive import cli
 
-    project = copy_project(tmp_path / "project")
-    monkeypatch.chdir(project.root)
+    config = small_project(tmp_path / "project", {"dangjian/index.md": "---\ntitle: 党建成果\n---\n"})
+    monkeypatch.chdir(config.parent)
     monkeypatch.setenv("COLUMNS", "200")
     assert cli.main(["new", "曲樟乡开展防溺水安全教育", "--section", "党建成果", "--today", "2025-06-02 09:00"]) == 0
     assert f"草稿箱：http://127.0.0.1:8000/{DRAFTS_URL}" in capsys.readouterr().out
