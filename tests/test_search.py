@@ -9,10 +9,10 @@ from pathlib import Path
 
 from browser import browser_page, search
 from search_quality import load_queries, misses, run_queries, serve
+from township_archive.hanzi import traditional_to_simplified
 from township_archive.search.index import SearchDocument, build_search_files, ranked
 from township_archive.search.pinyin import pinyin_terms
 from township_archive.search.text import fold, fold_table, query_words, shard_of
-from township_archive.search.variants import traditional_to_simplified
 
 
 def test_traditional_characters_fold_to_simplified_and_full_width_to_ascii():

@@ -25,6 +25,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from township_archive.hanzi import traditional_to_simplified
 from township_archive.search.index import SearchDocument, build_search_files, postings, ranked
 from township_archive.search.pinyin import pinyin_terms
 from township_archive.search.text import (
@@ -37,7 +38,6 @@ from township_archive.search.text import (
     runs,
     shard_of,
 )
-from township_archive.search.variants import traditional_to_simplified
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKER = ROOT / "overrides/assets/javascripts/workers/archive-search.js"

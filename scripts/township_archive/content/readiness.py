@@ -87,7 +87,7 @@ def readiness_problems(
                 "检查文件名的拼写、大小写和扩展名，以及图片是否放进了正确的文件夹。")
         alt = image.alt.strip()
         if not alt:
-            add(image.line, "image-no-alt", f"图片 {image.src} 缺少图片说明（替代文字）。",
+            add(image.line, "image-no-alt", f"图片 {image.src} 缺少替代文字（描述图片内容的一句话）。",
                 "在 ![ ] 的方括号里写一句话描述图片内容，供视障读者和图片加载失败时使用。")
         elif _PLACEHOLDER.search(alt):
             add(image.line, "placeholder-alt", f"图片 {image.src} 的说明还是占位文字“{alt}”。",
