@@ -196,7 +196,12 @@ def handbook_with_fields(handbook: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Reading the fields.
 
+# Between the items of a list written as one text (authors: 张三、李四), and inside one item of a
+# YAML list, where a Chinese input method's comma or 顿号 makes one item of several
+# (tags: [基层党建，网格] is one item to YAML). Either way the items are split and `check` says so.
 _LIST_SEPARATORS = re.compile(r"[，,、；;]\s*")
+# A list typed in full-width brackets is text to YAML (tags: 【基层党建, 网格】): read as the list it means.
+_FULL_WIDTH_BRACKETS = {"【": "】", "［": "］", "〔": "〕", "〖": "〗"}
 
 
 def as_text(value: Any) -> str | None:
@@ -268,9 +273,9 @@ class _Checker:
         if value is None:
             return ()
         if isinstance(value, str):
-            items: list[str | None] = list(_LIST_SEPARATORS.split(value))
+            items: list[str | None] = self._split_text(key, value)
         elif isinstance(value, list) and all(isinstance(v, (str, int)) for v in value):
-            items = [as_text(v) for v in value]
+            items = self._split_items(key, value)
         else:
             items = [None]
         if any(item is None for item in items):
@@ -278,6 +283,53 @@ class _Checker:
             return ()
         cleaned = [self.clean(key, f"字段 {key}（{FIELDS[key].label}）", item) for item in items if item]
         return tuple(dict.fromkeys(item for item in cleaned if item))
+
+    def _note(self, key: str, code: str, message: str, hint: str) -> None:
+        """How a value written in a Chinese input habit was read: shown by `check`, never stops a build."""
+        self.problems.append(Problem(self.path, self.front.line_of(key), code, message, hint, Severity.PENDING))
+
+    def _split_text(self, key: str, value: str) -> list[str | None]:
+        text = value.strip()
+        bracketed = len(text) > 1 and _FULL_WIDTH_BRACKETS.get(text[0]) == text[-1]
+        if bracketed:
+            text = text[1:-1]
+        items = [item.strip() for item in _LIST_SEPARATORS.split(text)]
+        shown_items = [item for item in items if item]
+        written = f"{key}: [{', '.join(shown_items)}]"
+        if bracketed:
+            self._note(
+                key, "list-full-width-brackets",
+                f"字段 {key}（{FIELDS[key].label}）用了全角方括号“{value.strip()[0]}{value.strip()[-1]}”，已按列表读取：{'、'.join(shown_items)}。",
+                f"列表要用半角方括号和半角逗号：{written}",
+            )
+        elif len(shown_items) > 1:
+            self._note(
+                key, "list-split",
+                f"字段 {key}（{FIELDS[key].label}）写成了一段文字，已按其中的分隔符分成 {len(shown_items)} 项：{'、'.join(shown_items)}。",
+                f"建议写成列表（半角方括号、半角逗号）：{written}",
+            )
+        return list(items)
+
+    def _split_items(self, key: str, value: list) -> list[str | None]:
+        items: list[str | None] = []
+        split: list[tuple[int, str, list[str]]] = []
+        for number, item in enumerate(value):
+            if not isinstance(item, str):
+                items.append(as_text(item))
+                continue
+            parts = [part.strip() for part in _LIST_SEPARATORS.split(item)]
+            if len([part for part in parts if part]) > 1:
+                split.append((number, item, [part for part in parts if part]))
+            items += parts
+        written = f"{key}: [{', '.join(item for item in items if item)}]"
+        for number, item, parts in split:
+            separators = "".join(dict.fromkeys(match.group().strip() for match in _LIST_SEPARATORS.finditer(item)))
+            self._note(
+                f"{key}.{number}", "list-split",
+                f"字段 {key}（{FIELDS[key].label}）中的“{shown(item)}”含有“{separators}”，已分成 {len(parts)} 项：{'、'.join(parts)}。",
+                f"列表各项之间要用半角逗号“,”分隔（中文输入法下的“，”“、”在列表里不算分隔）：{written}",
+            )
+        return items
 
     def date(self, key: str) -> datetime | None:
         value = self.front.data.get(key)
