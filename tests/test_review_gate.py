@@ -115,6 +115,8 @@ def test_publish_keeps_the_imported_date_unless_told_now():
     undated = reviewed(front_of(DRAFT.replace("date: 2025-03-14 16:20  # from the county media centre's release\n", "")), *THREE)
     assert publish_changes(undated, now, use_now=False) == {"status": "published", "date": "2025-03-20 09:00"}
     assert gate(with_changes(front, publish_changes(front, now, use_now=True))) == []  # the date is publish's, not the review's
+    with pytest.raises(AuthoringError, match="已经发布"):
+        publish_changes(published(front), now, use_now=True)
 
 
 def test_publish_is_refused_without_the_three_reviews_by_the_same_rules_as_the_build():

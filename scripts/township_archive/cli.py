@@ -446,7 +446,7 @@ def cmd_publish(args, console: Console) -> int:
         _print_problems(console, errors)
         raise CliError("文章还有问题，没有发布。请按上面的提示处理；改动内容后要重新送审。")
     rewrite(path, changes)
-    date = changes.get("date") or front.data.get("date")
+    date = changes.get("date") or f"{front.data.get('date')}，沿用稿件中的日期；要改为现在，发布时加 --now"
     console.print(Text.assemble(("已发布", "green"), f"：{path}（网址名 {front.data.get('slug')}，发布时间 {date}）。运行 make site 更新网站。"))
     return 0
 

@@ -143,6 +143,8 @@ def publish_changes(front: FrontMatter, now: datetime, use_now: bool) -> dict[st
     state = review_state(front)
     if state.historical is not None:
         raise AuthoringError(f"这篇文章标为{HISTORICAL}，不经过 publish：新稿件要完成初审、复审、终审后发布。")
+    if _status(front) is Status.PUBLISHED:  # after a new round of 三审 the site builds again as it is
+        raise AuthoringError("这篇文章已经发布。改动后重新完成三审即可，运行 make site 更新网站。")
     changes: dict[str, Any] = {"status": "published"}
     if use_now or not front.data.get("date"):
         changes["date"] = now.strftime("%Y-%m-%d %H:%M")
