@@ -99,8 +99,9 @@ def test_navigation_lists_sections_and_indexes_never_articles(archive_root: Path
         NavEntry("合作 \"伙伴\".md"),
     )
     assert not plan.in_nav("dangjian/wangge.md")
-    tag_pages = [page for page in plan.listings.pages if page.kind is ListingKind.TAG]
-    assert tag_pages and not any(plan.in_nav(page.src_uri) for page in tag_pages)
+    for kind in (ListingKind.TAG, ListingKind.YEAR, ListingKind.VILLAGE):  # reached from their index pages
+        pages = [page for page in plan.listings.pages if page.kind is kind]
+        assert pages and not any(plan.in_nav(page.src_uri) for page in pages), kind
 
 
 def test_generated_files_redirects_and_feeds(archive_root: Path):

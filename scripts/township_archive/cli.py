@@ -140,9 +140,15 @@ def cmd_check(args, console: Console) -> int:
     return 1 if errors or (args.strict and warnings) else 0
 
 
+def _engine_env() -> dict[str, str]:
+    """The environment the engine runs in. Material prints a long English end-of-life banner on every
+    build; staff cannot act on it (the README records it), so it is turned off as `make` does."""
+    return dict(os.environ, **{"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"})
+
+
 def _reproducible_env(args) -> dict[str, str]:
     """Dates inside the build (e.g. sitemap.xml.gz) come from the newest article, never the clock."""
-    env = dict(os.environ)
+    env = _engine_env()
     if "SOURCE_DATE_EPOCH" not in env:
         archive = _project_archive(args)[1]  # a broken mkdocs.yml is explained in Chinese before the engine starts
         if archive.published and archive.published[0].date:
@@ -223,7 +229,7 @@ def cmd_offline(args, console: Console) -> int:
     dist = (project / args.dist).resolve()
     folder, zip_path = dist / root_name, dist / f"{root_name}.zip"
 
-    env = dict(os.environ, TOWNSHIP_ARCHIVE_OFFLINE="true", TOWNSHIP_ARCHIVE_KIOSK="true" if args.kiosk else "false")
+    env = dict(_engine_env(), TOWNSHIP_ARCHIVE_OFFLINE="true", TOWNSHIP_ARCHIVE_KIOSK="true" if args.kiosk else "false")
     if newest and "SOURCE_DATE_EPOCH" not in env:
         env["SOURCE_DATE_EPOCH"] = str(int(newest.timestamp()))  # dates inside the build come from content
     dist.mkdir(parents=True, exist_ok=True)

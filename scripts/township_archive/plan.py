@@ -48,6 +48,10 @@ TEMPLATES = {PageKind.ARTICLE: "article.html", PageKind.LISTING: "listing.html",
 DRAFTS_URL = f"{DRAFTS_FOLDER}/"
 
 
+# Listing pages the navigation names (their first page); single tags, years and villages are reached from these.
+_NAV_LISTINGS = (ListingKind.SECTION, ListingKind.TAG_INDEX, ListingKind.YEAR_INDEX, ListingKind.VILLAGE_INDEX)
+
+
 @dataclass(frozen=True)
 class NavEntry:
     """One item of the site's top navigation: a page source, with a title unless the page names itself."""
@@ -159,11 +163,11 @@ class SitePlan:
         return article.dest_path if article else None
 
     def in_nav(self, source: str) -> bool:
-        """Only sections, tags, the chronicle, villages and top-level pages are in the navigation."""
+        """Only sections, the tag, chronicle and village indexes and top-level pages are in the navigation."""
         if source in self.articles_by_source:
             return False
         listing = self.listings_by_source.get(source)
-        return listing is None or listing.number == 1 and listing.kind not in (ListingKind.TAG, ListingKind.YEAR)
+        return listing is None or listing.number == 1 and listing.kind in _NAV_LISTINGS
 
     # -- what is published -----------------------------------------------------------------
 
