@@ -143,7 +143,7 @@ def cmd_check(args, console: Console) -> int:
 def _engine_env() -> dict[str, str]:
     """The environment the engine runs in. Material prints a long English end-of-life banner on every
     build; staff cannot act on it (the README records it), so it is turned off as `make` does."""
-    return dict(os.environ, **{"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"})
+    return dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
 
 
 def _reproducible_env(args) -> dict[str, str]:
