@@ -92,6 +92,46 @@ def test_check_notes_the_split_without_failing(tmp_path: Path, capsys):
     assert "villages: [示例村, 示例二村]" in printed  # how to write it
 
 
+def test_a_list_note_is_a_note_from_draft_to_published_and_said_once(tmp_path: Path, capsys):
+    """A list read as meant is “提示”, not something to do before publishing: on the draft, at each review
+    (not repeated there: it blocks nothing), after publishing; its hint does not contradict the reading."""
+    villages = "villages: [示例村，示例二村, 示例三村、示例四村]"
+    config = small_project(tmp_path / "project", {"dangjian/wangge.md": draft(villages)})
+    path = config.parent / "docs/dangjian/wangge.md"
+
+    def run(*args: str) -> tuple[int, str]:
+        code = cli.main(["--config", str(config), *args])
+        return code, capsys.readouterr().out
+
+    for stage in ("draft", "published"):
+        code, printed = run("check", "--today", "2025-03-20")
+        assert code == 0, printed
+        assert "docs/dangjian/wangge.md:9: 提示 [list-split]" in printed, stage
+        assert printed.count("villages: [示例村, 示例二村, 示例三村, 示例四村]") == 1  # one note for the field
+        assert "已按它分开，共 4 项：示例村、示例二村、示例三村、示例四村" in printed and "不算分隔" not in printed
+        assert "另有 1 条写法提示（不影响构建和发布）" in printed and "发布前需处理" not in printed, stage
+        data = json.loads(run("check", "--format", "json", "--today", "2025-03-20")[1])
+        assert (data["pending"], data["notes"]) == (0, 1)
+        if stage == "draft":
+            for level, name in (("初审", "张三"), ("复审", "李四"), ("终审", "王五")):
+                code, printed = run("review", str(path), "--level", level, "--by", name, "--today", "2025-03-20")
+                assert code == 0 and "list-split" not in printed and "示例四村" not in printed, printed
+            assert run("publish", str(path), "--today", "2025-03-20")[0] == 0
+
+
+def test_the_build_logs_a_note_as_information_never_as_a_warning(caplog):
+    """A warning fails `mkdocs build --strict`; a note must not."""
+    import logging
+
+    from township_archive.mkdocs.plugin import ArchivePlugin
+    from township_archive.problems import Problem, Severity
+
+    note = Problem(PATH, 9, "list-split", "字段 villages（涉及村庄）……已分成 2 项。", "villages: [示例村, 示例二村]", Severity.NOTE)
+    with caplog.at_level(logging.DEBUG, logger="mkdocs.plugins.township_archive"):
+        ArchivePlugin()._report([note], "内容检查")
+    assert [(record.levelno, "提示 [list-split]" in record.getMessage()) for record in caplog.records] == [(logging.INFO, True)]
+
+
 # ---------------------------------------------------------------------------------------------
 # YAML mistakes. Line 1 is the opening ---.
 

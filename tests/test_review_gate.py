@@ -4,10 +4,13 @@ recording the version it saw, the build refusing a published article changed aft
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from conftest import small_project
+from township_archive import cli
 from township_archive.authoring.editing import AuthoringError
 from township_archive.authoring.workflow import publish_changes, read_front, review_changes, review_state, rewrite, with_changes
 from township_archive.content.frontmatter import FrontMatter, parse
@@ -230,3 +233,98 @@ def test_the_recorded_version_is_the_file_as_written(tmp_path: Path):
     rewrite(path, publish_changes(read_front(path), DAY, use_now=False))
     assert "date: 2025-03-14 16:20" in path.read_text(encoding="utf-8")
     assert gate(read_front(path)) == []
+
+
+# --- the person's path: the commands as staff type them (in-process) -----------------------------------------------
+
+# Lists typed with a Chinese input method: check reads them as meant and notes the standard way to write them.
+LISTED = """---
+title: 曲樟乡80个网格建起党小组
+slug: wang-ge-dang-xiao-zu
+status: draft
+authors: 示例作者甲、示例作者乙
+editor: 示例编辑
+tags: [网格化治理，基层党建]
+---
+
+曲樟乡把全乡划为 80 个网格，建起 35 个网格党小组（示例）。
+
+网格员由党员担任，群众反映的问题在网格里先接下来。
+"""
+
+
+def command(config: Path, capsys, *args: str) -> tuple[int, str]:
+    capsys.readouterr()
+    code = cli.main(["--config", str(config), *args])
+    return code, capsys.readouterr().out
+
+
+def published_by_commands(tmp_path: Path, capsys, text: str = LISTED) -> tuple[Path, Path]:
+    """A draft taken through 初审, 复审, 终审 and publish by the commands; (mkdocs.yml, the article)."""
+    config = small_project(tmp_path / "project", {"dangjian/wang-ge-dang-xiao-zu.md": text})
+    path = config.parent / "docs/dangjian/wang-ge-dang-xiao-zu.md"
+    for level, name in THREE:
+        assert command(config, capsys, "review", str(path), "--level", level, "--by", name, "--today", "2025-03-19")[0] == 0
+    code, out = command(config, capsys, "publish", str(path), "--today", "2025-03-20 09:00")
+    assert code == 0, out
+    return config, path
+
+
+def checked(config: Path, capsys, path: Path) -> tuple[int, list[dict]]:
+    code, out = command(config, capsys, "check", "--format", "json", "--today", "2025-03-20")
+    shown = path.relative_to(config.parent).as_posix()
+    return code, [p for p in json.loads(out)["problems"] if p["path"] == shown]
+
+
+def test_following_checks_advice_on_a_published_article_is_not_a_change(tmp_path: Path, capsys):
+    config, path = published_by_commands(tmp_path, capsys)
+    code, problems = checked(config, capsys, path)
+    assert code == 0 and sorted((p["code"], p["line"], p["severity"]) for p in problems) == [
+        ("list-split", 5, "note"), ("list-split", 7, "note")]
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    for problem in problems:  # the edit the hint suggests, exactly: the line as the hint writes it
+        lines[problem["line"] - 1] = problem["hint"].rsplit("：", 1)[1] + "\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    assert "authors: [示例作者甲, 示例作者乙]\n" in lines and "tags: [网格化治理, 基层党建]\n" in lines
+
+    code, problems = checked(config, capsys, path)
+    assert (code, problems) == (0, [])
+
+
+SAME_CONTENT = {  # the published file's front matter and body written another way: (what to replace, with what)
+    "block lists": [("authors: 示例作者甲、示例作者乙\n", "authors:\n  - 示例作者甲\n  - 示例作者乙\n"),
+                    ("tags: [网格化治理，基层党建]\n", "tags:\n- 网格化治理\n- 基层党建\n")],
+    "quoting": [("title: 曲樟乡80个网格建起党小组", 'title: "曲樟乡80个网格建起党小组"'), ("editor: 示例编辑", "editor: '示例编辑'")],
+    "key order": [("slug: wang-ge-dang-xiao-zu\n", ""), ("editor: 示例编辑\n", "editor: 示例编辑\nslug: wang-ge-dang-xiao-zu\n")],
+    "comments": [("---\ntitle", "---\n# 编辑部备注：乡党委已审定\ntitle"), ("editor: 示例编辑", "editor: 示例编辑  # 乡宣传办")],
+    "trailing spaces": [("editor: 示例编辑", "editor: 示例编辑   "), ("（示例）。\n", "（示例）。  \n")],
+    "windows line endings": [("\n", "\r\n")],
+    "empty fields": [("editor: 示例编辑\n", "editor: 示例编辑\nsummary: ''\nvillages: []\nphotographer:\n")],
+}
+
+
+@pytest.mark.parametrize("how", list(SAME_CONTENT))
+def test_writing_the_same_front_matter_another_way_is_not_a_change(tmp_path: Path, capsys, how: str):
+    config, path = published_by_commands(tmp_path, capsys)
+    text = path.read_text(encoding="utf-8")
+    for old, new in SAME_CONTENT[how]:
+        assert old in text
+        text = text.replace(old, new)
+    path.write_bytes(text.encode("utf-8"))
+    code, problems = checked(config, capsys, path)
+    assert code == 0 and [p["code"] for p in problems if p["severity"] != "note"] == [], problems
+
+
+def test_a_real_change_after_publishing_is_still_one(tmp_path: Path, capsys):
+    config, path = published_by_commands(tmp_path, capsys)
+    path.write_text(path.read_text(encoding="utf-8").replace("tags: [网格化治理，基层党建]", "tags: [网格化治理，平安建设]"),
+                    encoding="utf-8")
+    code, problems = checked(config, capsys, path)
+    assert code == 1 and [p["code"] for p in problems if p["severity"] == "error"] == ["changed-after-review"]
+
+
+def test_the_fingerprint_reads_the_same_list_fields_as_the_schema():
+    from township_archive.content.lists import LIST_FIELDS
+    from township_archive.content.schema import FIELDS, FieldType
+
+    assert LIST_FIELDS == {name for name, spec in FIELDS.items() if spec.type in (FieldType.TEXT_LIST, FieldType.ALIASES)}

@@ -131,7 +131,7 @@ def test_clean_sample_passes_check(project: Project):
     result = project.cli("check", "--today", "2025-03-02")
     assert result.returncode == 0, result.output
     # The sample's site_url is a placeholder (no QR codes until a real address is set): its only warning.
-    assert "共发现 0 处错误、1 处警告。" in result.stdout and "[site-url-placeholder]" in result.stdout, result.stdout
+    assert "内容检查通过：0 处错误、1 处警告。" in result.stdout and "[site-url-placeholder]" in result.stdout, result.stdout
 
 
 def test_google_fonts_in_theme_is_refused(project: Project):

@@ -19,10 +19,13 @@ class Severity(str, enum.Enum):
     # What a draft still needs before it can be published (content.readiness): the same finding is an
     # error on a published article. Never stops a build, nor `check --strict`.
     PENDING = "pending"
+    # Understood as meant, but better written another way (a list typed with ，、): shown by `check`,
+    # logged as information by the build; never stops a build, nor `--strict`, nor `publish`.
+    NOTE = "note"
 
     @property
     def label(self) -> str:
-        return {"error": "错误", "warning": "警告", "pending": "发布前需处理"}[self.value]
+        return {"error": "错误", "warning": "警告", "pending": "发布前需处理", "note": "提示"}[self.value]
 
 
 @dataclass(frozen=True, order=True)
@@ -64,22 +67,33 @@ def count(problems: Iterable[Problem], severity: Severity) -> int:
 
 
 def summary(problems: list[Problem]) -> str:
-    errors, warnings, pending = (count(problems, severity) for severity in Severity)
+    """The last line of `check`: 内容检查通过 whenever nothing stops the build, with the counts."""
+    errors, warnings = count(problems, Severity.ERROR), count(problems, Severity.WARNING)
+    pending, notes = count(problems, Severity.PENDING), count(problems, Severity.NOTE)
     if not problems:
         return "内容检查通过，没有发现问题。"
-    if not errors and not warnings:
-        return f"内容检查通过，没有错误和警告；草稿中还有 {pending} 处发布前需处理。"
-    text = f"共发现 {errors} 处错误、{warnings} 处警告。"
-    return text + (f"草稿中还有 {pending} 处发布前需处理。" if pending else "")
+    if errors:
+        text = f"共发现 {errors} 处错误、{warnings} 处警告"
+    elif warnings:
+        text = f"内容检查通过：0 处错误、{warnings} 处警告"
+    else:
+        text = "内容检查通过，没有错误和警告"
+    if pending:
+        text += f"；草稿中还有 {pending} 处发布前需处理"
+    if notes:
+        text += f"；另有 {notes} 条写法提示（不影响构建和发布）"
+    return text + "。"
 
 
 def to_json(problems: list[Problem]) -> str:
-    """`errors` and `warnings` count as before; what drafts need before publishing is counted apart."""
+    """`errors` and `warnings` count as before; what drafts need before publishing and the notes on
+    how something is better written are counted apart."""
     return json.dumps(
         {
             "errors": count(problems, Severity.ERROR),
             "warnings": count(problems, Severity.WARNING),
             "pending": count(problems, Severity.PENDING),
+            "notes": count(problems, Severity.NOTE),
             "problems": [problem.as_dict() for problem in sorted(problems)],
         },
         ensure_ascii=False,

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..hanzi import person_key
+from .lists import normalised
 from .model import HISTORICAL, REVIEW_LEVELS, Review
 
 # The codes of `ReviewState.findings`: the gate itself, as opposed to what else blocks publishing.
@@ -27,23 +28,17 @@ WORKFLOW_FIELDS = frozenset({"reviews", "status", "date"})
 FINGERPRINT_LENGTH = 16  # hex digits: enough to tell versions apart, short enough to read out
 
 
-def _canonical(value: Any) -> Any:
-    """Front-matter data (as `frontmatter.parse` reads it: dates stay text) in one comparable form."""
-    if isinstance(value, dict):
-        return {str(key): _canonical(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_canonical(item) for item in value]
-    return value
-
-
 def fingerprint(data: Mapping[str, Any], body: str) -> str:
     """The version of an article: its front matter less WORKFLOW_FIELDS, and its body.
 
-    Key order, YAML comments and quoting do not count (a rewrite that keeps the values keeps the
-    fingerprint); line endings and blank lines around the body do not either."""
-    content = _canonical({key: value for key, value in data.items() if key not in WORKFLOW_FIELDS})
+    The front matter counts as the build reads its values (`lists.normalised`), not as it is written:
+    key order, comments, quoting, flow or block lists, the separators a list was typed with, spaces
+    around a value and empty fields do not count; in the body, line endings, spaces at the end of a
+    line and blank lines around it do not either. A rewrite that keeps the values keeps the fingerprint."""
+    content = normalised({key: value for key, value in data.items() if key not in WORKFLOW_FIELDS})
     text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-    text += "\n" + body.replace("\r\n", "\n").replace("\r", "\n").strip()
+    lines = body.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n")
+    text += "\n" + "\n".join(line.rstrip() for line in lines)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:FINGERPRINT_LENGTH]
 
 

@@ -22,6 +22,7 @@ from ..dates import BEIJING, EARLIEST_DATE, LATEST_DATE, parse_date, zoned_date
 from ..problems import Problem, Severity
 from ..safe_url import url_problem
 from .frontmatter import FrontMatter, clean_text, key_text, shown, text_problem, without_unsafe
+from .lists import ListReading, read_list
 from .model import HISTORICAL, REVIEW_LEVELS, Article, Review, RightsOverride, Section, Status, find_section, section_choices
 from .readiness import Stage, readiness_problems
 from .reviews import ReviewState, fingerprint
@@ -196,14 +197,6 @@ def handbook_with_fields(handbook: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Reading the fields.
 
-# Between the items of a list written as one text (authors: 张三、李四), and inside one item of a
-# YAML list, where a Chinese input method's comma or 顿号 makes one item of several
-# (tags: [基层党建，网格] is one item to YAML). Either way the items are split and `check` says so.
-_LIST_SEPARATORS = re.compile(r"[，,、；;]\s*")
-# A list typed in full-width brackets is text to YAML (tags: 【基层党建, 网格】): read as the list it means.
-_FULL_WIDTH_BRACKETS = {"【": "】", "［": "］", "〔": "〕", "〖": "〗"}
-
-
 def as_text(value: Any) -> str | None:
     """A text field's value as text: strings and numbers; None for anything else."""
     if isinstance(value, str):
@@ -269,67 +262,41 @@ class _Checker:
         return self.clean(key, f"字段 {key}（{FIELDS[key].label}）", text) or ""
 
     def text_list(self, key: str) -> tuple[str, ...]:
-        value = self.front.data.get(key)
-        if value is None:
+        reading = read_list(self.front.data.get(key))
+        if reading is None:
             return ()
-        if isinstance(value, str):
-            items: list[str | None] = self._split_text(key, value)
-        elif isinstance(value, list) and all(isinstance(v, (str, int)) for v in value):
-            items = self._split_items(key, value)
-        else:
-            items = [None]
-        if any(item is None for item in items):
+        if not reading.valid:
             self.error(key, "bad-type", f"字段 {key}（{FIELDS[key].label}）应当是文字列表。", f"示例：{FIELDS[key].example}")
             return ()
-        cleaned = [self.clean(key, f"字段 {key}（{FIELDS[key].label}）", item) for item in items if item]
-        return tuple(dict.fromkeys(item for item in cleaned if item))
+        for item in reading.items:
+            if item and self.clean(key, f"字段 {key}（{FIELDS[key].label}）", item) is None:
+                return ()
+        self._notes(key, reading)
+        return reading.words
+
+    def _notes(self, key: str, reading: ListReading) -> None:
+        """How a list written in a Chinese input habit was read: one note per field, shown by `check`
+        (Severity.NOTE: never stops a build nor publishing). The standard way to write it is the
+        same list to the 三审 fingerprint, so following the note needs no new review."""
+        words = reading.words
+        label = f"字段 {key}（{FIELDS[key].label}）"
+        standard = f"这样写也能读懂；改成标准写法不算改动内容，已审核的文章不用重新送审：{key}: [{', '.join(words)}]"
+        if reading.brackets:
+            self._note(key, "list-full-width-brackets",
+                       f"{label}用了全角方括号“{reading.brackets}”，已按列表读取，共 {len(words)} 项：{'、'.join(words)}。",
+                       "标准写法是半角方括号、半角逗号。" + standard)
+        elif reading.as_text and len(words) > 1:
+            self._note(key, "list-split", f"{label}写成了一段文字，已按其中的分隔符分成 {len(words)} 项：{'、'.join(words)}。",
+                       "标准写法是列表（半角方括号、半角逗号）。" + standard)
+        elif reading.splits:
+            written = "".join(f"“{shown(split.written)}”" for split in reading.splits)
+            separators = "".join(dict.fromkeys("".join(split.separators for split in reading.splits)))
+            self._note(f"{key}.{reading.splits[0].index}", "list-split",
+                       f"{label}中的{written}含有“{separators}”，已按它分开，共 {len(words)} 项：{'、'.join(words)}。",
+                       "标准写法是各项之间用半角逗号“,”。" + standard)
 
     def _note(self, key: str, code: str, message: str, hint: str) -> None:
-        """How a value written in a Chinese input habit was read: shown by `check`, never stops a build."""
-        self.problems.append(Problem(self.path, self.front.line_of(key), code, message, hint, Severity.PENDING))
-
-    def _split_text(self, key: str, value: str) -> list[str | None]:
-        text = value.strip()
-        bracketed = len(text) > 1 and _FULL_WIDTH_BRACKETS.get(text[0]) == text[-1]
-        if bracketed:
-            text = text[1:-1]
-        items = [item.strip() for item in _LIST_SEPARATORS.split(text)]
-        shown_items = [item for item in items if item]
-        written = f"{key}: [{', '.join(shown_items)}]"
-        if bracketed:
-            self._note(
-                key, "list-full-width-brackets",
-                f"字段 {key}（{FIELDS[key].label}）用了全角方括号“{value.strip()[0]}{value.strip()[-1]}”，已按列表读取：{'、'.join(shown_items)}。",
-                f"列表要用半角方括号和半角逗号：{written}",
-            )
-        elif len(shown_items) > 1:
-            self._note(
-                key, "list-split",
-                f"字段 {key}（{FIELDS[key].label}）写成了一段文字，已按其中的分隔符分成 {len(shown_items)} 项：{'、'.join(shown_items)}。",
-                f"建议写成列表（半角方括号、半角逗号）：{written}",
-            )
-        return list(items)
-
-    def _split_items(self, key: str, value: list) -> list[str | None]:
-        items: list[str | None] = []
-        split: list[tuple[int, str, list[str]]] = []
-        for number, item in enumerate(value):
-            if not isinstance(item, str):
-                items.append(as_text(item))
-                continue
-            parts = [part.strip() for part in _LIST_SEPARATORS.split(item)]
-            if len([part for part in parts if part]) > 1:
-                split.append((number, item, [part for part in parts if part]))
-            items += parts
-        written = f"{key}: [{', '.join(item for item in items if item)}]"
-        for number, item, parts in split:
-            separators = "".join(dict.fromkeys(match.group().strip() for match in _LIST_SEPARATORS.finditer(item)))
-            self._note(
-                f"{key}.{number}", "list-split",
-                f"字段 {key}（{FIELDS[key].label}）中的“{shown(item)}”含有“{separators}”，已分成 {len(parts)} 项：{'、'.join(parts)}。",
-                f"列表各项之间要用半角逗号“,”分隔（中文输入法下的“，”“、”在列表里不算分隔）：{written}",
-            )
-        return items
+        self.problems.append(Problem(self.path, self.front.line_of(key), code, message, hint, Severity.NOTE))
 
     def date(self, key: str) -> datetime | None:
         value = self.front.data.get(key)

@@ -25,7 +25,7 @@ from mkdocs.structure.pages import Page
 from ..links import ExternalLinkExtension
 from ..media.figures import FigureContext, FigureExtension
 from ..plan import NavEntry, SitePlan, prepare, watched_paths
-from ..problems import Problem, count_errors, display_path
+from ..problems import Problem, Severity, count_errors, display_path
 from ..progress import terminal_progress
 from ..safety.body import BodyPolicy, clean_body, removal_problems
 from ..safety.files import active_file_problems
@@ -262,7 +262,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
 
     def _report(self, problems: list[Problem], what: str) -> None:
         for problem in problems:
-            (log.error if problem.is_error else log.warning)(problem.as_text())
+            # A note (a list typed with ，、, read as meant) is information: never a warning that fails --strict.
+            level = {Severity.ERROR: log.error, Severity.NOTE: log.info}.get(problem.severity, log.warning)
+            level(problem.as_text())
         errors = count_errors(problems)
         if errors:
             raise PluginError(f"{what}未通过：共 {errors} 处错误，请按上面的提示修改后重新构建。已发布的网站没有被改动。")
