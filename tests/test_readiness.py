@@ -68,6 +68,9 @@ CASES = [  # (what is wrong, front-matter fields, body, code, line)
     ("placeholder editor", {"editor": "（请填写责任编辑）"}, BODY, "placeholder-field", 7),
     ("new's body left in", {}, "（在这里写正文。第一段概括全文。）\n", "placeholder-text", 11),
     ("empty body", {}, "\n", "empty-body", 10),
+    ("release's dateline left in", {}, "2024年10月12日 09:30\u3000来源：合浦县融媒体中心\u3000作者：示例作者\n\n" + BODY,
+     "credits-in-body", 11),
+    ("来源 line left at the end", {}, BODY + "\n（来源：北海市融媒体中心）\n", "credits-in-body", 17),
 ]
 
 
@@ -85,7 +88,7 @@ def test_each_rule_is_pending_on_a_draft_and_an_error_when_published(fields, bod
     if code == "missing-field":  # the schema's own rule for published articles says it, once
         assert [(p.code, p.severity.value) for p in problems] == [("missing-field", "error")]
     else:
-        assert (code, line if code not in ("placeholder-text", "empty-body", "image-missing", "image-no-alt", "placeholder-alt")
+        assert (code, line if code not in ("placeholder-text", "empty-body", "image-missing", "image-no-alt", "placeholder-alt", "credits-in-body")
                 else line + 1, "error") in found(problems)  # the reviews line moves the body down by one
 
 
@@ -101,6 +104,11 @@ def test_a_long_slug_is_shortened_before_publishing_and_kept_once_published():
     assert found(problems) == [("long-slug", 3, "error")]
     _article, problems = validated("published", slug=slug)  # its address is out there: left alone
     assert problems == []
+
+
+def test_sentences_that_start_with_a_date_or_name_a_source_stay_prose():
+    body = BODY + "\n2024年10月12日，曲樟乡召开定岗认责推进会。\n\n来源：群众反映的问题，由网格员先接下来。\n\n> 来源：合浦县融媒体中心\n"
+    assert validated("draft", body)[1] == []
 
 
 def test_code_and_inline_code_are_not_placeholders_or_pictures():

@@ -105,6 +105,47 @@ def test_a_release_without_a_date_is_written_without_one(tmp_path: Path):
     assert "date" not in yaml.safe_load(undated.read_text(encoding="utf-8").split("---\n")[1])
 
 
+# A release copied from a news app: the lead paragraph first, then the dateline with full-width spaces (line 3).
+LEAD_FIRST = """　　6月11日，曲樟乡组织各村网格员集中学习网格事件上报流程，全乡80个网格的网格员参加，乡综治中心工作人员逐项讲解，力争网格事件上报率和及时办结率继续保持在北海市网格中心“红榜”（示例）。
+
+{dateline}
+
+　　培训中，工作人员结合近期群众反映的邻里纠纷、道路照明等问题，讲解了事件从发现、上报到签收办结的各个环节。
+
+　　下一步，曲樟乡将把培训内容落到每个网格，做到群众的事有人接、有人办。
+"""
+DATELINES = {  # the dateline as written -> (date, source, authors) it gives
+    "2024年6月12日 10:30\u3000来源：合浦县融媒体中心\u3000作者：黄示例 李示例": ("2024-06-12 10:30", "合浦县融媒体中心", ["黄示例", "李示例"]),
+    "2024年6月12日\u3000来源：合浦县融媒体中心\u3000作者：黄示例、李示例": ("2024-06-12", "合浦县融媒体中心", ["黄示例", "李示例"]),
+    "来源：合浦县融媒体中心　　作者：黄示例　李示例": ("", "合浦县融媒体中心", ["黄示例", "李示例"]),
+}
+
+
+@pytest.mark.parametrize("dateline", list(DATELINES))
+@pytest.mark.parametrize("title", ["", "曲樟乡网格员集中学习事件上报流程\n\n"])
+def test_the_dateline_under_the_lead_paragraph_goes_to_the_front_matter(tmp_path: Path, capsys, dateline: str, title: str):
+    from conftest import small_project
+    from township_archive import cli
+
+    config = small_project(tmp_path / "project", {})
+    release = tmp_path / "合浦县融媒体中心稿件.txt"
+    release.write_text(title + LEAD_FIRST.format(dateline=dateline), encoding="utf-8")
+    code = cli.main(["--config", str(config), "import", str(release), "--section", "党建成果", "--today", "2024-06-13"])
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    (path,) = (config.parent / "docs/dangjian").glob("*.md")
+    meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
+    date, source, authors = DATELINES[dateline]
+    assert (str(meta.get("date", "")), meta.get("source"), meta["authors"]) == (date, source, authors)
+    assert ("稿件里没有找到日期" in printed) is not bool(date)
+    body = path.read_text(encoding="utf-8").split("---\n", 2)[2]
+    assert body.lstrip().startswith("6月11日，曲樟乡组织各村网格员") and "来源" not in body and "作者" not in body
+
+    cli.main(["--config", str(config), "check", "--format", "json", "--today", "2024-06-13"])
+    codes = [p["code"] for p in json.loads(capsys.readouterr().out)["problems"] if p["path"].endswith(path.name)]
+    assert "credits-in-body" not in codes and not list((config.parent / "docs/dangjian").glob("*/"))  # no pictures, no folder
+
+
 # --- (b) Word ----------------------------------------------------------------------------------------------------------
 
 

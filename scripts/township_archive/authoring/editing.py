@@ -63,12 +63,15 @@ def dump_front_matter(meta: Mapping) -> str:
     return _plain_dates(text)
 
 
-def article_text(path: Path, meta: Mapping, body: str) -> str:
+def article_text(path: Path, meta: Mapping, body: str, comment: str = "") -> str:
     """The text `write_article` writes: the file at `path` with its front matter changed to `meta`
-    as described above, or a new file when there is none (or it cannot be read)."""
+    as described above, or a new file when there is none (or it cannot be read), with `comment`
+    (one line, e.g. which file it was imported from) above its fields."""
     old = _current(path)
     if old is None:
-        return "---\n" + dump_front_matter(meta) + "---\n" + ("\n" if not body.startswith("\n") else "") + body
+        note = " ".join("".join(char for char in comment if char.isprintable() or char.isspace()).split())
+        head = f"# {note}\n" if note else ""
+        return "---\n" + head + dump_front_matter(meta) + "---\n" + ("\n" if not body.startswith("\n") else "") + body
     text, yaml_text, data = old
     head = text[: text.index("\n") + 1]  # the opening fence line as written
     tail = text[len(head) + len(yaml_text):]
@@ -76,8 +79,8 @@ def article_text(path: Path, meta: Mapping, body: str) -> str:
     return head + rewrite_front_matter(yaml_text, data, meta) + closing + body
 
 
-def write_article(path: Path, meta: Mapping, body: str) -> None:
-    write_atomically(path, article_text(path, meta, body))
+def write_article(path: Path, meta: Mapping, body: str, *, comment: str = "") -> None:
+    write_atomically(path, article_text(path, meta, body, comment))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -532,13 +532,14 @@ def _draft(release: Release) -> Draft:
     )
 
 
-def write_draft(docs_dir: Path, section_id: str, draft: Draft, slug: str) -> Path:
+def write_draft(docs_dir: Path, section_id: str, draft: Draft, slug: str, comment: str = "") -> Path:
     """Write the draft and its images; on any failure nothing stays behind.
 
     The date is the release's own; a release without one gets none, so that `publish` writes the time it
-    publishes (it keeps a date that is there: an import day would pass for the publishing date)."""
+    publishes (it keeps a date that is there: an import day would pass for the publishing date). The image
+    folder is made only when the release has pictures, with the permissions any folder staff make gets
+    (readable by the web server and by colleagues, as the umask allows). `comment` goes above the fields."""
     import shutil
-    import tempfile
 
     from .editing import write_article
 
@@ -559,16 +560,18 @@ def write_draft(docs_dir: Path, section_id: str, draft: Draft, slug: str) -> Pat
     meta["summary"] = ""
     if draft.rights:
         meta["rights"] = draft.rights
-    staging = Path(tempfile.mkdtemp(prefix=".import-", dir=docs_dir / section_id))
+    path.parent.mkdir(parents=True, exist_ok=True)  # a configured section whose folder is not made yet
+    made_folder = False
     try:
-        for name, data in draft.images.items():
-            (staging / name).write_bytes(data)
-        staging.replace(folder)
-        write_article(path, meta, draft.body)
+        if draft.images:
+            folder.mkdir()  # fails if it appeared meanwhile: never writes into someone else's folder
+            made_folder = True
+            for name, data in draft.images.items():
+                (folder / name).write_bytes(data)
+        write_article(path, meta, draft.body, comment=comment)
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        if made_folder:
+            shutil.rmtree(folder, ignore_errors=True)
         path.unlink(missing_ok=True)
         raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return path

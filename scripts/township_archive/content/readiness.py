@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable
 
 from ..problems import Problem, Severity
+from .credits import parse_credits
+from .frontmatter import shown
 from .markdown_scan import Kind, images, lines_outside_code, resolve
 from .model import Article
 from .slugs import pinyin_slug
@@ -25,6 +27,8 @@ ALT_PLACEHOLDER = "（请填写图片说明）"
 NEW_BODY_MARK = "在这里写正文"
 _PLACEHOLDER = re.compile(f"请填写|{NEW_BODY_MARK}")
 _IMAGE_ALT = re.compile(r"!\[[^\]]*\]")  # a picture's alt text has its own rule
+_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_\[\]{}#>+\-!.|])")  # as the importer escapes text
+_BLOCK_MARKUP = ("#", "|", "!", ">", "- ", "* ", "+ ", "```", "~~~", "<")  # headings, tables, pictures, quotes, lists, code, HTML
 
 READABLE_SLUG = 40  # characters: an address staff can read out and type
 
@@ -78,6 +82,12 @@ def readiness_problems(
         if match := _PLACEHOLDER.search(_IMAGE_ALT.sub("", line)):
             add(number, "placeholder-text", f"正文这一行还有占位文字（“{match.group()}……”）。", "把占位文字换成正文，或删掉这一行。")
 
+    for number, line in lines_outside_code(article.body, article.body_line):
+        if (found := _credits_line(line)) is not None:
+            add(number, "credits-in-body", f"正文这一行像是原稿的日期、来源或作者行：“{shown(line.strip(), 40)}”（{found}）。",
+                "把日期、来源、作者、责任编辑写进头信息（date、source、authors、editor），再删掉这一行；"
+                "留在正文里，页面上会在网站的来源下面再出现一行来源。")
+
     for image in images(article.body, article.body_line):
         if image.kind is Kind.HTML or image.is_external:
             continue  # the media check and the body policy speak for those
@@ -93,3 +103,18 @@ def readiness_problems(
             add(image.line, "placeholder-alt", f"图片 {image.src} 的说明还是占位文字“{alt}”。",
                 "在 ![ ] 的方括号里写一句话描述图片内容（导入时 Word 里没有图片说明）。")
     return problems
+
+
+def _credits_line(line: str) -> str | None:
+    """What a body line that is nothing but a release's dateline or credits says (`日期 2024-06-12，来源 …`),
+    or None: the fields the importer moves into the front matter, left behind (pasted by hand, or an
+    import that missed them)."""
+    text = line.strip().strip("\u3000").strip()
+    if not text or text.startswith(_BLOCK_MARKUP):
+        return None
+    credits = parse_credits(_MARKDOWN_ESCAPE.sub(r"\1", text))
+    if credits is None:
+        return None
+    found = [f"{label} {value}" for label, value in (("日期", credits.date), ("来源", credits.source),
+                                                     ("作者", "、".join(credits.authors)), ("责任编辑", credits.editor)) if value]
+    return "，".join(found) or None
