@@ -22,8 +22,9 @@ offline: $(INSTALLED)
 
 # Preview with drafts at http://127.0.0.1:8000/ (草稿箱: /drafts/); rebuilds when docs/, mkdocs.yml,
 # villages.yml or overrides/ change (the plugin and mkdocs.yml's `watch` name them).
+PORT ?= 8000
 serve: $(INSTALLED)
-	$(BIN)/mkdocs serve
+	$(BIN)/township-archive serve --port $(PORT)
 
 check: $(INSTALLED)
 	$(BIN)/township-archive check

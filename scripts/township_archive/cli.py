@@ -15,9 +15,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -146,6 +146,26 @@ def _engine_env() -> dict[str, str]:
     return dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
 
 
+def _run_engine(config_file: Path, site_dir: Path, strict: bool, env: dict[str, str]) -> bool:
+    """One build by the engine, in this process, in `env` (mkdocs.yml reads !ENV values while loading)."""
+    from .mkdocs.engine import build_site
+
+    with _environment(env):
+        return build_site(config_file, site_dir, strict=strict)
+
+
+@contextlib.contextmanager
+def _environment(env: dict[str, str]):
+    """The engine runs in this process: mkdocs.yml's !ENV values are read from os.environ while it loads."""
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 def _reproducible_env(args) -> dict[str, str]:
     """Dates inside the build (e.g. sitemap.xml.gz) come from the newest article, never the clock."""
     env = _engine_env()
@@ -156,26 +176,36 @@ def _reproducible_env(args) -> dict[str, str]:
     return env
 
 
+def _output_folder(path: Path, settings, option: str) -> Path:
+    """An output folder the command may replace: never the project, docs/, a folder holding them, or one inside docs/."""
+    folder = path.resolve()
+    project, docs = settings.project_dir.resolve(), settings.docs_dir.resolve()
+    if folder == Path(folder.anchor) or folder == Path.home().resolve():
+        raise CliError(f"{option} 不能是 {folder}：输出文件夹的内容会被整个替换。")
+    if folder == project or project.is_relative_to(folder) or folder.is_relative_to(docs) or docs.is_relative_to(folder):
+        raise CliError(f"{option} 不能是 {folder}：它是项目或 docs/ 文件夹（或在其中、包含它们），构建会替换其中的稿件。请用默认的输出文件夹。")
+    return folder
+
+
 def cmd_build(args, console: Console) -> int:
     """Build into a temporary folder beside site/ and swap it in only on success."""
     from .serving import make_world_readable
 
-    project = args.config.resolve().parent
-    site = (project / args.site_dir).resolve()
+    settings = _load_project(args.config).settings
+    project = settings.project_dir.resolve()
+    site = _output_folder(project / args.site_dir, settings, "--site-dir")
+    if site.is_dir() and any(site.iterdir()) and not (site / "index.html").is_file():
+        raise CliError(f"{site} 不是以前构建的网站（里面没有 index.html），构建不会替换它。请换一个空的或新的输出文件夹。")
     previous = site.with_name(site.name + ".previous")
     if previous.exists() and not site.exists():
         os.replace(previous, site)  # a build killed between the two renames below: put the old site back
     for leftover in site.parent.glob(".site-build-*"):  # staging folders of killed builds
         shutil.rmtree(leftover, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site.parent))
-    command = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(args.config), "--site-dir", str(staging)]
-    if args.strict:
-        command.append("--strict")
     try:
-        result = subprocess.run(command, cwd=project, check=False, env=_reproducible_env(args))
-        if result.returncode != 0:
+        if not _run_engine(args.config, staging, args.strict, _reproducible_env(args)):
             console.print("[bold red]构建失败[/]：请按上面的提示修改。原来的网站（site/）保持不变。", highlight=False)
-            return result.returncode
+            return 1
         # mkdtemp made the folder 0700 for the build alone: the web server's unprivileged workers must read all of it.
         make_world_readable(staging)
         shutil.rmtree(previous, ignore_errors=True)
@@ -203,6 +233,18 @@ def _write_nginx(config_file: Path, out: Path, console: Console) -> None:
     console.print(f"nginx 配置片段（安全策略、旧网址跳转）：{', '.join(str(p) for p in written)}", highlight=False)
 
 
+def cmd_serve(args, console: Console) -> int:
+    """The local preview (drafts included), rebuilt and reloaded in the browser on every save."""
+    from .mkdocs.engine import port_problem, serve_site
+
+    _load_project(args.config)  # a broken mkdocs.yml is explained in Chinese before the engine starts
+    if reason := port_problem(args.host, args.port):
+        raise CliError(reason)
+    console.print(f"预览：http://{args.host}:{args.port}/ ，草稿箱：http://{args.host}:{args.port}/drafts/ （按 Ctrl+C 停止）")
+    with _environment(_engine_env()):
+        return serve_site(args.config, args.host, args.port)
+
+
 def cmd_nginx(args, console: Console) -> int:
     """The nginx snippets for the project of an already built site (`build` writes them itself)."""
     site = args.site.resolve()
@@ -226,7 +268,7 @@ def cmd_offline(args, console: Console) -> int:
     site_name = settings.identity.site_name
     name = settings.offline.bundle_name or pinyin_slug(site_name, max_length=60) or "archive"
     root_name = f"{name}-offline-{stamp}" + ("-kiosk" if args.kiosk else "")
-    dist = (project / args.dist).resolve()
+    dist = _output_folder(project / args.dist, settings, "--dist")
     folder, zip_path = dist / root_name, dist / f"{root_name}.zip"
 
     env = dict(_engine_env(), TOWNSHIP_ARCHIVE_OFFLINE="true", TOWNSHIP_ARCHIVE_KIOSK="true" if args.kiosk else "false")
@@ -235,10 +277,7 @@ def cmd_offline(args, console: Console) -> int:
     dist.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".offline-build-", dir=dist))
     try:
-        command = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(args.config), "--site-dir", str(staging)]
-        if args.strict:
-            command.append("--strict")
-        if subprocess.run(command, cwd=project, env=env, check=False).returncode != 0:
+        if not _run_engine(args.config, staging, args.strict, env):
             console.print("[bold red]离线版构建失败[/]：请按上面的提示修改。dist/ 中原有的离线版保持不变。")
             return 1
         bundle.write_guide(staging, site_name, newest.strftime("%Y年%m月%d日") if newest else "", args.kiosk,
@@ -428,7 +467,7 @@ def cmd_review(args, console: Console) -> int:
     written = read_front(path)
     state = review_state(written)
     console.print(Text.assemble((f"已记录{args.level}", "green"), "：", str(path)))
-    console.print(Text("审核进度：" + state.progress()), soft_wrap=True)
+    console.print(Text("审核进度：" + state.progress(published=written.data.get("status") == "published")), soft_wrap=True)
     if written.data.get("status") == "published" and state.vouching is None:
         console.print(Text("这篇文章已经发布，正在重新送审：终审完成之前网站不能构建（make site 会报错）。", "yellow"))
     # What would still stop publishing: better known now than after the 终审.
@@ -446,6 +485,15 @@ def cmd_publish(args, console: Console) -> int:
     path = _article_path(args.article)
     front = read_front(path)
     changes = publish_changes(front, _today(args), args.now)
+    if not changes:  # published already, and this version passed 三审: what review's 终审 said
+        from .content.reviews import APPROVED_CHANGE
+
+        errors = [p for p in _validate_one(args, path, front) if p.is_error]
+        if errors:
+            _print_problems(console, errors)
+            raise CliError("文章还有问题，网站构建时会报错。请按上面的提示处理；改动内容后要重新送审。")
+        console.print(Text(f"{path}：{APPROVED_CHANGE}（发布时间仍为 {front.data.get('date')}）。"), soft_wrap=True)
+        return 0
     # The same rules as `check` and the build, on the article as it will be written; refused before writing.
     errors = [p for p in _validate_one(args, path, with_changes(front, changes), publishing=True) if p.is_error]
     if errors:
@@ -483,6 +531,8 @@ def cmd_report(args, console: Console) -> int:
     problems, plan = check_project(args.config, today)
     settings = plan.settings
     output = args.output
+    if not output.name or output.resolve() == Path(output.resolve().anchor):
+        raise CliError(f"--output 应是一个文件，例如 reports/内容报告.html，而不是 {output}。")
     site_dir = _load_project(args.config).site_dir.resolve()
     if output.resolve().is_relative_to(site_dir) or output.resolve().is_relative_to(settings.docs_dir.resolve()):
         raise CliError("内容报告不能写进 site/ 或 docs/：它只给编辑部看，不公开。")
@@ -652,6 +702,11 @@ def build_parser() -> argparse.ArgumentParser:
     offline.add_argument("--no-strict", dest="strict", action="store_false", help="有警告也继续构建")
     offline.set_defaults(run=cmd_offline)
 
+    serve = commands.add_parser("serve", help="本地预览（含草稿），改动保存后自动刷新")
+    serve.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    serve.add_argument("--host", default="127.0.0.1", help="地址（默认 127.0.0.1，只有本机能打开）")
+    serve.set_defaults(run=cmd_serve)
+
     nginx = commands.add_parser("nginx", help="为已构建的网站生成 nginx 配置片段（安全策略、旧网址跳转）")
     nginx.add_argument("--site", type=Path, default=Path("site"), help="网站文件夹（默认 site）")
     nginx.add_argument("--out", type=Path, default=Path("dist/nginx"), help="输出文件夹（默认 dist/nginx）")
@@ -688,6 +743,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         console.print("已中断。", highlight=False)
         return 130
+    except OSError as error:
+        # A path staff typed (an output folder, a report file) that cannot be written or read.
+        console.print(Text.assemble(("错误", "bold red"), "：无法读写 ", problem_report.os_error_text(error), "。"))
+        return 2
 
 
 if __name__ == "__main__":

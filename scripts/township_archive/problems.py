@@ -7,6 +7,7 @@ plugin each have one reporter that turns them into output.
 from __future__ import annotations
 
 import enum
+import errno
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -119,3 +120,17 @@ def line_of_key(path: Path, key: str) -> int:
         if line.strip().startswith(f"{key}:"):
             return number
     return 0
+
+
+# What a failed file operation means, for staff (the system's own wording is English).
+_OS_ERRORS = {
+    errno.ENOENT: "文件或文件夹不存在", errno.EACCES: "没有读写权限", errno.EPERM: "没有读写权限",
+    errno.EISDIR: "这是一个文件夹，不是文件", errno.ENOTDIR: "路径中有一段不是文件夹", errno.EROFS: "磁盘是只读的",
+    errno.ENOSPC: "磁盘空间不足", errno.EEXIST: "已经存在", errno.ENAMETOOLONG: "文件名太长",
+}
+
+
+def os_error_text(error: OSError) -> str:
+    """`path（原因）` of a failed file operation, in Chinese where the reason is a common one."""
+    reason = _OS_ERRORS.get(error.errno or -1, error.strerror or str(error))
+    return f"{error.filename or ''}（{reason}）"
