@@ -118,8 +118,10 @@ def test_publish_keeps_the_imported_date_unless_told_now():
     undated = reviewed(front_of(DRAFT.replace("date: 2025-03-14 16:20  # from the county media centre's release\n", "")), *THREE)
     assert publish_changes(undated, now, use_now=False) == {"status": "published", "date": "2025-03-20 09:00"}
     assert gate(with_changes(front, publish_changes(front, now, use_now=True))) == []  # the date is publish's, not the review's
-    with pytest.raises(AuthoringError, match="已经发布"):
-        publish_changes(published(front), now, use_now=True)
+    assert publish_changes(published(front), now, use_now=True) == {}  # published already, this version approved
+    changed = FrontMatter(front.data, front.key_lines, front.body + "\n补记一段。\n", front.body_line)
+    with pytest.raises(AuthoringError, match="已经发布，改动后的新版本还没有完成三审（下一步：初审）"):
+        publish_changes(published(changed), now, use_now=True)
 
 
 def test_publish_is_refused_without_the_three_reviews_by_the_same_rules_as_the_build():
@@ -328,3 +330,20 @@ def test_the_fingerprint_reads_the_same_list_fields_as_the_schema():
     from township_archive.content.schema import FIELDS, FieldType
 
     assert LIST_FIELDS == {name for name, spec in FIELDS.items() if spec.type in (FieldType.TEXT_LIST, FieldType.ALIASES)}
+
+
+def test_a_change_to_a_published_article_is_approved_by_a_new_round_and_needs_no_publish(tmp_path: Path, capsys):
+    """终审 and publish say the same: the change is approved, the article stays published with its date,
+    the next build takes it."""
+    config, path = published_by_commands(tmp_path, capsys)
+    path.write_text(path.read_text(encoding="utf-8").replace("先接下来。", "先接下来，再交给乡里办理。"), encoding="utf-8")
+    assert command(config, capsys, "publish", str(path), "--today", "2025-04-02")[0] != 0  # not before the new round
+    for level, name in THREE:
+        code, out = command(config, capsys, "review", str(path), "--level", level, "--by", name, "--today", "2025-04-01")
+        assert code == 0, out
+    assert "不需要再 publish，运行 make site 更新网站" in out and "可以发布" not in out
+    code, out = command(config, capsys, "publish", str(path), "--today", "2025-04-02")
+    assert code == 0, out
+    assert "不需要再 publish，运行 make site 更新网站" in out and "发布时间仍为 2025-03-20 09:00" in out and "错误" not in out
+    assert "date: 2025-03-20 09:00" in path.read_text(encoding="utf-8")
+    assert checked(config, capsys, path)[0] == 0

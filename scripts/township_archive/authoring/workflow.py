@@ -139,12 +139,18 @@ def _historical_allowed(state: ReviewState, status: Status) -> tuple[Review, ...
 
 def publish_changes(front: FrontMatter, now: datetime, use_now: bool) -> dict[str, Any]:
     """Status published; the date written (by hand or by the import) stays unless `use_now`, and a
-    draft without one gets `now`. The reviews are checked with everything else by the caller's validation."""
+    draft without one gets `now`. The reviews are checked with everything else by the caller's validation.
+    Nothing to change ({}) for an article already published whose current version passed 三审."""
     state = review_state(front)
     if state.historical is not None:
         raise AuthoringError(f"这篇文章标为{HISTORICAL}，不经过 publish：新稿件要完成初审、复审、终审后发布。")
-    if _status(front) is Status.PUBLISHED:  # after a new round of 三审 the site builds again as it is
-        raise AuthoringError("这篇文章已经发布。改动后重新完成三审即可，运行 make site 更新网站。")
+    if _status(front) is Status.PUBLISHED:
+        # Published stays published: a change approved by a new round goes out with the next build, date kept.
+        if state.vouching is not None and not state.changed:
+            return {}
+        following = state.next_level() or REVIEW_LEVELS[0]
+        raise AuthoringError(f"这篇文章已经发布，改动后的新版本还没有完成三审（下一步：{following}）。"
+                             "完成初审、复审、终审后运行 make site 更新网站即可，不需要再 publish。")
     changes: dict[str, Any] = {"status": "published"}
     if use_now or not front.data.get("date"):
         changes["date"] = now.strftime("%Y-%m-%d %H:%M")

@@ -188,8 +188,9 @@ class ReviewState:
                                     f"{reviewed}；当前版本 {self.current}。" + again))
         return findings
 
-    def progress(self) -> str:
-        """One line for `check` and the report: each record with its version, then what comes next."""
+    def progress(self, published: bool = False) -> str:
+        """One line for `check`, `review` and the report: each record with its version, then what comes
+        next. A `published` article changed and reviewed again needs no publish: the next build takes it."""
         if not self.records:
             return f"尚未审核；下一步：{REVIEW_LEVELS[0]}"
         parts = [describe(r, self.current) for r in self.round]
@@ -197,5 +198,9 @@ class ReviewState:
         if following:
             parts.append(f"下一步：{following}")
         elif self.vouching is not None and not self.historical:
-            parts.append("可以发布")
+            parts.append(APPROVED_CHANGE if published else "可以发布")
         return "；".join(parts)
+
+
+# What `review` says after the 终审 of a published article's change, and `publish` when asked to publish it again.
+APPROVED_CHANGE = "改动已通过三审；文章已经发布，不需要再 publish，运行 make site 更新网站即可"
