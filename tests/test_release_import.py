@@ -366,10 +366,16 @@ def test_caption_title_cannot_break_the_markdown():
     "title,slug",
     [
         ("聚焦强根基，夯实基层组织体系", "ju-jiao-qiang-gen-ji"),  # the first clause
-        ("曲樟乡召开网格员培训会", "qu-zhang-xiang-zhao-kai-wang-ge-yuan-pei"),  # as many syllables as fit
+        # As many words as fit: 培训会 is not cut to pei, nor 全年 to quan, 见实效 to jian, 群众 to qun.
+        ("曲樟乡召开网格员培训会", "qu-zhang-xiang-zhao-kai-wang-ge-yuan"),
+        ("曲樟乡红色代跑员全年代跑382趟", "qu-zhang-xiang-hong-se-dai-pao-yuan"),
+        ("曲樟乡网格化治理见实效", "qu-zhang-xiang-wang-ge-hua-zhi-li"),
+        ("“定岗认责”让党员群众各有岗位各尽其责", "ding-gang-ren-ze-rang-dang-yuan"),
+        ("生态特色文化旅游示范村", "sheng-tai-te-se-wen-hua-lv-you-shi-fan"),  # two-character words kept whole
+        ("曲樟乡召开2025年度党员大会部署重点工作", "qu-zhang-xiang-zhao-kai-2025-nian-du"),  # never 202
         ("陈铭枢与十九路军", "chen-ming-shu-yu-shi-jiu-lu-jun"),  # short titles whole
         # Syllables in order: none skipped to fit a shorter one in (…ji-ceng-zhi… never …ji-zhi).
-        ("曲樟乡：党建引领基层治理见实效", "qu-zhang-xiang-dang-jian-yin-ling-ji"),
+        ("曲樟乡：党建引领基层治理见实效", "qu-zhang-xiang-dang-jian-yin-ling"),
     ],
 )
 def test_slugs_keep_the_first_words_within_40_characters(title: str, slug: str):
@@ -411,4 +417,63 @@ def test_import_command_on_a_release_without_title(tmp_path: Path):
     checked = run([str(BIN / "township-archive"), "check", "--format", "json", "--today", today], project.root)
     problems = [p for p in json.loads(checked.stdout)["problems"] if p["path"].endswith("dai-ding-2026-11-20.md")]
     # The readiness rules flag the placeholder title on the draft ("发布前需处理").
-    assert any(p["code"] == "placeholder-title" and p["line"] == 2 for p in problems), problems
+    assert any(p["code"] == "placeholder-title" and p["line"] == 3 for p in problems), problems  # under the 导入自 line
+
+
+# --- the same manuscript twice ---------------------------------------------------------------------------------------
+
+FOREST = """曲樟乡推进水源林桉树更新改造工作
+
+2024年5月20日　来源：合浦县融媒体中心　作者：黄示例
+
+　　曲樟乡在水源林中推进桉树更新改造，逐片换种乡土树种，涵养水源（示例）。
+
+　　乡里同时规划建设一万五千亩国家储备林，目前土地流转正在进行。
+"""
+
+
+def test_importing_the_same_manuscript_again_warns_and_stays_within_40_characters(tmp_path: Path, capsys):
+    from conftest import small_project
+    from township_archive import cli
+
+    config = small_project(tmp_path / "project", {})
+    release = tmp_path / "水源林更新改造稿.txt"
+    release.write_text(FOREST, encoding="utf-8")
+    folder = config.parent / "docs/dangjian"
+
+    def imported(*more: str) -> tuple[Path, str]:
+        before = set(folder.glob("*.md")) if folder.is_dir() else set()
+        code = cli.main(["--config", str(config), "import", str(release), "--section", "党建成果", "--today", "2024-05-21", *more])
+        printed = capsys.readouterr().out
+        assert code == 0, printed
+        (path,) = set(folder.glob("*.md")) - before
+        return path, printed
+
+    first, printed = imported()
+    assert first.stem == "qu-zhang-xiang-tui-jin-shui-yuan-lin-an" and "可能已经导入过" not in printed
+    assert first.read_text(encoding="utf-8").startswith("---\n# 导入自：水源林更新改造稿.txt（2024-05-21 导入）\n")
+    second, printed = imported()
+    assert len(second.stem) <= 40 and second.stem == "qu-zhang-xiang-tui-jin-shui-yuan-lin-2"
+    assert f"这份稿件可能已经导入过——docs/dangjian/{first.name}（标题相同，也是从 水源林更新改造稿.txt 导入的）" in printed
+    assert f"删掉刚建的草稿 docs/dangjian/{second.name}" in printed
+    third, printed = imported("--title", "水源林换上乡土树种")  # another title: the file name still tells
+    assert f"docs/dangjian/{first.name}（也是从 水源林更新改造稿.txt 导入的）" in printed
+
+    # A shorter slug check suggests is one no other article has.
+    long_slug = first.stem + "-cong-xin-dao-ru"
+    third.write_text(third.read_text(encoding="utf-8").replace(f"slug: {third.stem}", f"slug: {long_slug}")
+                     .replace("title: 水源林换上乡土树种", "title: 曲樟乡推进水源林桉树更新改造工作"), encoding="utf-8")
+    cli.main(["--config", str(config), "check", "--format", "json", "--today", "2024-05-21"])
+    (problem,) = [p for p in json.loads(capsys.readouterr().out)["problems"] if p["code"] == "long-slug"]
+    suggested = problem["hint"].split("slug: ", 1)[1].split("（", 1)[0]
+    assert suggested not in {first.stem, second.stem} and len(suggested) <= 40 and suggested.startswith("qu-zhang-xiang")
+
+
+def test_free_slugs_stay_within_the_limit():
+    from township_archive.content.slugs import free_slug
+
+    base = "qu-zhang-xiang-tui-jin-shui-yuan-lin-an"  # 39 characters
+    assert free_slug(base, {base}) == "qu-zhang-xiang-tui-jin-shui-yuan-lin-2"
+    taken = {base, *(f"qu-zhang-xiang-tui-jin-shui-yuan-lin-{n}" for n in range(2, 10))}
+    assert free_slug(base, taken) == "qu-zhang-xiang-tui-jin-shui-yuan-lin-10"
+    assert free_slug("wang-ge", {"wang-ge"}) == "wang-ge-2"

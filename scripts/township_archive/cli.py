@@ -387,7 +387,7 @@ def cmd_import(args, console: Console) -> int:
         if suffix == ".docx":
             # The slug is not known before the title is; images are referenced from a folder named after it.
             probe = importer.from_docx(source, "__images__", title)
-            slug = _import_slug(probe, archive, today)
+            slug = _import_slug(probe, archive, today, settings.docs_dir / section.id)
             draft = importer.from_docx(source, slug, title)
         elif suffix in (".txt", ".md", ".html", ".htm"):
             text = importer.decode_text(source, importer.read_source(source))
@@ -395,16 +395,22 @@ def cmd_import(args, console: Console) -> int:
                 draft = importer.from_html(text, title)
             else:
                 draft = importer.from_markdown(text, title) if suffix == ".md" else importer.from_text(text, title)
-            slug = _import_slug(draft, archive, today)
+            slug = _import_slug(draft, archive, today, settings.docs_dir / section.id)
         elif suffix == ".doc":
             raise CliError("不支持旧的 .doc 格式：请用 Word 打开后“另存为 .docx”再导入。")
         else:
             raise CliError(f"不支持导入 {suffix or '无扩展名'} 文件：可以导入 .docx、.txt、.html。")
-        path = importer.write_draft(settings.docs_dir, section.id, draft, slug)
+        earlier = importer.earlier_imports(settings.docs_dir, archive.articles, draft.title, source.name)
+        path = importer.write_draft(settings.docs_dir, section.id, draft, slug,
+                                    comment=importer.import_comment(source.name, today[:10]))
     except (CliError, AuthoringError) as error:
         # The messages name the file: a name like "a[/]b.txt" must be shown, not read as Rich markup.
         raise CliError(str(error)) from None
     console.print(f"[green]已导入为草稿[/]：{escape(str(path))}")
+    for relative, why in earlier:  # the same manuscript imported twice is two articles: say which one was first
+        shown = display_path(settings.docs_dir / relative, settings.project_dir)
+        console.print(Text.assemble(("注意", "bold yellow"), f"：这份稿件可能已经导入过——{shown}（{why}）。"
+                                    f"如果是重复导入，删掉刚建的草稿 {display_path(path, settings.project_dir)} 即可。"), soft_wrap=True)
     found = [f"{label} {escape(value)}" for label, value in (
         ("日期", draft.date), ("来源", draft.source), ("作者", "、".join(draft.authors)), ("责任编辑", draft.editor),
         ("摄影", draft.photographer)) if value]
@@ -425,18 +431,20 @@ def cmd_import(args, console: Console) -> int:
     return 0
 
 
-def _import_slug(draft, archive, today: str) -> str:
-    """The slug of an imported draft: from its title, or a short placeholder when it has none yet."""
+def _import_slug(draft, archive, today: str, folder: Path) -> str:
+    """The slug of an imported draft: from its title, or a short placeholder when it has none yet; not
+    one another article has, nor a file or folder in the section's folder."""
     from .content.slugs import pinyin_slug, placeholder_slug
 
     base = pinyin_slug(draft.title) if draft.has_title else placeholder_slug(draft.date or today)
-    return _free_slug(base, archive)
+    return _free_slug(base, archive, {path.stem for path in folder.glob("*")} if folder.is_dir() else set())
 
 
-def _free_slug(slug: str, archive) -> str:
+def _free_slug(slug: str, archive, also_taken: set[str] | None = None) -> str:
     from .content.slugs import free_slug
 
-    return free_slug(slug or "article", {a.slug for a in archive.articles})
+    taken = {name.rpartition("/")[2] for a in archive.articles for name in (a.slug, *a.aliases)}
+    return free_slug(slug or "article", taken | (also_taken or set()))
 
 
 def _article_path(path: Path) -> Path:
@@ -516,9 +524,12 @@ def _validate_one(args, path: Path, front, *, publishing: bool = False) -> list[
     except ValueError:
         raise CliError(f"{path} 不在文章文件夹 {settings.docs_dir} 里。") from None
     folder = _section(settings, relative.split("/", 1)[0])
+    archive, _problems = load_archive(settings.docs_dir, list(settings.sections), settings.identity.source, settings.project_dir)
+    others = {slug.rpartition("/")[2] for a in archive.articles if a.source_path != relative for slug in (a.slug, *a.aliases)}
     _article, problems = validate_article(
         display_path(path, settings.project_dir), relative, front, folder, list(settings.sections),
         lambda p: (docs / p).is_file(), settings.identity.source, publishing=publishing,
+        slug_taken=others.__contains__,  # a shorter slug it suggests is one no other article has
     )
     return sorted(problems)
 

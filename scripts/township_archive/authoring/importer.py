@@ -575,3 +575,47 @@ def write_draft(docs_dir: Path, section_id: str, draft: Draft, slug: str, commen
         path.unlink(missing_ok=True)
         raise
     return path
+
+
+# --- the same manuscript twice -----------------------------------------------------------------------------------------
+
+# The line `import` writes above an imported draft's fields (a YAML comment: the build ignores it, review
+# and publish keep it), so that importing the same file again can say which article came from it.
+IMPORTED_FROM = "导入自："
+_IMPORTED_FROM_LINE = re.compile(rf"^# {IMPORTED_FROM}(.+?)（[^（）]*）\s*$", re.MULTILINE)
+
+
+def import_comment(file_name: str, day: str) -> str:
+    return f"{IMPORTED_FROM}{clean_text(file_name)}（{day} 导入）"
+
+
+def imported_from(path: Path) -> str:
+    """The file name an article was imported from, as `import_comment` wrote it; "" when not imported."""
+    try:
+        with path.open(encoding="utf-8", errors="replace") as stream:
+            head = stream.read(4096)
+    except OSError:
+        return ""
+    found = _IMPORTED_FROM_LINE.search(head.split("\n---", 1)[0])
+    return found.group(1).strip() if found else ""
+
+
+def earlier_imports(docs_dir: Path, articles, title: str, file_name: str) -> list[tuple[str, str]]:
+    """Articles that may be this manuscript imported before: (docs/-relative path, why), for a warning.
+
+    The same title (compared as one text whatever the spaces, width or 繁简), or imported from a file of the
+    same name. A placeholder title says nothing."""
+    from ..hanzi import person_key
+
+    key = person_key(title) if title != TITLE_PLACEHOLDER else ""
+    name = clean_text(file_name)
+    found = []
+    for article in articles:
+        reasons = []
+        if key and person_key(article.title) == key:
+            reasons.append("标题相同")
+        if name and imported_from(docs_dir / article.source_path) == name:
+            reasons.append(f"也是从 {name} 导入的")
+        if reasons:
+            found.append((article.source_path, "，".join(reasons)))
+    return found

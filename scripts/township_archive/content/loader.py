@@ -14,7 +14,8 @@ from pathlib import Path
 
 from ..problems import Problem, Severity, display_path
 from ..safety.files import scan_docs
-from .frontmatter import decode, parse, shown, text_problem
+from .frontmatter import FrontMatter, decode, parse, shown, text_problem
+from .lists import read_list
 from .model import (
     ARTICLE_FILES,
     DRAFTS_FOLDER,
@@ -27,6 +28,7 @@ from .model import (
     Status,
 )
 from .schema import STATUS_WORDS, validate_article
+from .slugs import pinyin_slug
 
 
 @dataclass
@@ -108,6 +110,7 @@ def load_archive(
     scan = scan_docs(docs_dir, shown(docs_dir))
     problems += scan.problems
     archive.active_files = scan.active
+    fronts: list[tuple[str, Path, Section, FrontMatter]] = []
     for relative in scan.markdown:
         path = docs_dir / relative
         text, decode_problems = decode(shown(path), path.read_bytes())
@@ -132,10 +135,18 @@ def load_archive(
             continue
         front, parse_problems = parse(shown(path), text)
         problems += parse_problems
-        if front is None:
-            continue
+        if front is not None:
+            fronts.append((relative, path, section, front))
+
+    # Every article's slug is known before any is validated: a shorter slug suggested for one avoids the others'.
+    owners: dict[str, set[str]] = defaultdict(set)
+    for relative, _path, _section, front in fronts:
+        for slug in _declared_slugs(front.data):
+            owners[slug].add(relative)
+    for relative, path, section, front in fronts:
         article, article_problems = validate_article(
-            shown(path), relative, front, section, sections, exists, default_source
+            shown(path), relative, front, section, sections, exists, default_source,
+            slug_taken=lambda slug, own=relative: bool(owners.get(slug, set()) - {own}),
         )
         archive.pending += [p for p in article_problems if p.severity is Severity.PENDING]
         problems += [p for p in article_problems if p.severity is not Severity.PENDING]
@@ -148,6 +159,14 @@ def load_archive(
     problems += _alias_collisions(archive, alias_lines, shown, docs_dir)
     problems += _reserved_places(scan.markdown + scan.active + scan.other, archive, shown(docs_dir))
     return archive, sorted(problems)
+
+
+def _declared_slugs(data: dict) -> list[str]:
+    """The slug an article has or will have (written, else from its title) and its old slugs, before it is validated."""
+    slug, title = data.get("slug"), data.get("title")
+    declared = [slug.strip() if isinstance(slug, str) and slug.strip() else pinyin_slug(title) if isinstance(title, str) else ""]
+    aliases = read_list(data.get("aliases"))
+    return declared + [alias.rpartition("/")[2] for alias in (aliases.words if aliases is not None and aliases.valid else ())]
 
 
 def _reserved_places(files: list[str], archive: Archive, shown_docs: str) -> list[Problem]:

@@ -17,7 +17,7 @@ from .credits import parse_credits
 from .frontmatter import shown
 from .markdown_scan import Kind, images, lines_outside_code, resolve
 from .model import Article
-from .slugs import pinyin_slug
+from .slugs import free_slug, pinyin_slug
 
 # Placeholders the authoring commands write where staff still have to fill something in. The
 # importer writes TITLE_PLACEHOLDER for a release without a title line and ALT_PLACEHOLDER for a
@@ -39,9 +39,22 @@ class Stage(enum.Enum):
     PUBLISHED = "published"  # a published article in a build or check: errors, except rules for publishing only
 
 
-def _slug_suggestion(article: Article) -> str:
+class _Taken:
+    """The slugs other articles have, asked one at a time (`slug in taken`)."""
+
+    def __init__(self, slug_taken: Callable[[str], bool]):
+        self.slug_taken = slug_taken
+
+    def __contains__(self, slug: object) -> bool:
+        return isinstance(slug, str) and self.slug_taken(slug)
+
+
+def _slug_suggestion(article: Article, slug_taken: Callable[[str], bool]) -> str:
+    """A shorter slug no other article has: from the title, else the slug's own first syllables."""
     shorter = pinyin_slug(article.title, max_length=READABLE_SLUG)
-    return shorter if shorter and shorter != article.slug else article.slug[:READABLE_SLUG].rsplit("-", 1)[0]
+    if not shorter or shorter == article.slug:
+        shorter = article.slug[:READABLE_SLUG].rsplit("-", 1)[0]
+    return free_slug(shorter, _Taken(slug_taken), READABLE_SLUG)
 
 
 def readiness_problems(
@@ -50,8 +63,10 @@ def readiness_problems(
     stage: Stage,
     file_exists: Callable[[str], bool],
     line_of: Callable[[str], int] = lambda key: 1,
+    slug_taken: Callable[[str], bool] = lambda slug: False,
 ) -> list[Problem]:
-    """What blocks publishing `article` (`path` as messages name it, e.g. docs/dangjian/a.md)."""
+    """What blocks publishing `article` (`path` as messages name it, e.g. docs/dangjian/a.md);
+    `slug_taken` tells the slugs of other articles, which a suggested shorter slug avoids."""
     severity = Severity.PENDING if stage is Stage.DRAFT else Severity.ERROR
     docs = path[: -len(article.source_path)] if path.endswith(article.source_path) else ""
     problems: list[Problem] = []
@@ -74,7 +89,7 @@ def readiness_problems(
     if stage is not Stage.PUBLISHED and len(article.slug) > READABLE_SLUG:
         # Published addresses stay as they are: media and readers link to them.
         add(line_of("slug"), "long-slug", f"网址名有 {len(article.slug)} 个字符，太长（建议不超过 {READABLE_SLUG} 个）。",
-            f"发布前改短，例如 slug: {_slug_suggestion(article)}（发布后网址名就不再改）。")
+            f"发布前改短，例如 slug: {_slug_suggestion(article, slug_taken)}（发布后网址名就不再改）。")
     if article.body_chars == 0:
         add(article.body_line, "empty-body", "正文是空的。", "在头信息下面写正文。")
 

@@ -549,6 +549,7 @@ def validate_article(
     default_source: str,
     *,
     publishing: bool = False,
+    slug_taken: Callable[[str], bool] = lambda slug: False,
 ) -> tuple[Article | None, list[Problem]]:
     """Check one article's front matter and build its `Article`, with what blocks publishing it
     (`content.readiness`: as errors when it is published, as Severity.PENDING while a draft).
@@ -556,6 +557,7 @@ def validate_article(
     `path` is what problems report (relative to the project), `source_path`
     is relative to docs/, `file_exists` answers for docs/-relative paths. `publishing`: the
     publish command's check of the article it is about to write (rules for publishing only apply).
+    `slug_taken` tells the slugs of the other articles (a suggested shorter slug avoids them).
     """
     check = _Checker(path, front, source_path, folder_section, sections, file_exists)
 
@@ -586,7 +588,7 @@ def validate_article(
         body_line=front.body_line,
     )
     stage = Stage.PUBLISHING if publishing else Stage.PUBLISHED if article.is_public else Stage.DRAFT
-    return article, check.problems + readiness_problems(article, path, stage, file_exists, front.line_of)
+    return article, check.problems + readiness_problems(article, path, stage, file_exists, front.line_of, slug_taken)
 
 
 def _normalise(path: str) -> str | None:
