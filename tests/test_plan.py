@@ -106,8 +106,8 @@ def test_navigation_lists_sections_and_indexes_never_articles(archive_root: Path
 
 def test_generated_files_redirects_and_feeds(archive_root: Path):
     plan, _ = prepare(settings_for(archive_root))
-    assert {"robots.txt", "feed.xml", "feed.json", "dangjian/feed.xml", "dangjian/wangge-zhili/cite.bib"} <= set(plan.generated)
-    assert "dangjian/cao-gao/cite.bib" not in plan.generated
+    assert {"robots.txt", "feed.xml", "feed.json", "dangjian/feed.xml", "dangjian/wangge-zhili/wangge-zhili.bib"} <= set(plan.generated)
+    assert "dangjian/cao-gao/cao-gao.bib" not in plan.generated
     assert plan.redirects == (("/dangjian/old-wangge/", "/dangjian/wangge-zhili/"),)
     (page,) = plan.redirect_pages()
     assert (page.path, page.target, page.title) == ("dangjian/old-wangge/index.html", "../wangge-zhili/", "网格化治理")

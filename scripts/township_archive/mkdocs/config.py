@@ -341,14 +341,67 @@ class ContactConfig(_StrictConfig):
     address = Text(default="")
 
 
+class SiteCode(Text):
+    """网站标识码 of a government site: ten letters or digits (a region's six-digit code and a number, bm… for a ministry)."""
+
+    def run_validation(self, value: object) -> str:
+        text = super().run_validation(value)
+        if text and not re.fullmatch(r"[0-9A-Za-z]{10}", text):
+            raise c.ValidationError(f"网站标识码是 10 位数字或字母（例如 4505210001），写成了 {shown(text)}。")
+        return text
+
+
+class PoliceNumber(Text):
+    """公安机关备案号 as the filing system issues it: 桂公网安备 45052102000123号."""
+
+    PATTERN = re.compile(r"[\u4e00-\u9fff]{1,3}公网安备 ?\d{14}号?")
+
+    def run_validation(self, value: object) -> str:
+        text = super().run_validation(value)
+        if text and not self.PATTERN.fullmatch(text):
+            raise c.ValidationError(
+                f"公安机关备案号应写成“桂公网安备 45052102000123号”这样：省份简称、公网安备、14 位数字、号；写成了 {shown(text)}。"
+            )
+        return text
+
+
+class ThemeImage(Text):
+    """A picture among the theme's own files (custom_dir, i.e. overrides/), as the site serves it: assets/images/x.png.
+    Never an address on another host: the Content Security Policy loads images from the site only."""
+
+    PATTERN = re.compile(r"(?:[A-Za-z0-9_-][A-Za-z0-9_.-]*/)*[A-Za-z0-9_-][A-Za-z0-9_.-]*\.(?:png|gif|jpe?g|svg|webp)", re.IGNORECASE)
+
+    def run_validation(self, value: object) -> str:
+        text = super().run_validation(value)
+        if text and not self.PATTERN.fullmatch(text):
+            raise c.ValidationError(
+                "应是主题文件夹 overrides/ 里的一张图片，按网站上的位置写，例如 assets/images/dangzheng.png"
+                f"（不以 / 开头，不含 ..、空格或中文，扩展名为 png、gif、jpg、svg 或 webp）；写成了 {shown(text)}。"
+            )
+        return text
+
+
 class RegistrationConfig(_StrictConfig):
     _location = "registration"
+    # 网站标识码 (government sites): ten letters or digits.
+    site_code = SiteCode(default="")
     # ICP filing number; shown linked to the MIIT filing site.
     icp = Text(default="")
     icp_url = Url(default="https://beian.miit.gov.cn/")
-    # Public security (公安) filing number and its record URL.
-    police = Text(default="")
+    # Public security (公安) filing number with the site's badge; linked to its record URL
+    # (empty: the record page on the national filing site, found from the number).
+    police = PoliceNumber(default="")
     police_url = Url(default="")
+    # 党政机关网站标识: the image issued to the site, placed in the theme folder (overrides/assets/images/),
+    # and its verification page. Both or neither.
+    party_government_image = ThemeImage(default="")
+    party_government_url = Url(default="")
+
+    def check(self) -> list[tuple[str, str]]:
+        if bool(self.party_government_image) != bool(self.party_government_url):
+            missing = "party_government_url" if self.party_government_image else "party_government_image"
+            return [(missing, "党政机关网站标识需要同时填写图片（party_government_image）和链接（party_government_url），只填了一项。")]
+        return []
 
 
 class RightsConfig(_StrictConfig):
@@ -501,9 +554,7 @@ def settings_of(config: ArchiveConfig, site: MkDocsConfig) -> Settings:
             organizer=config.organizer,
             default_source=config.default_source,
             contact=Contact(config.contact.phone, config.contact.email, config.contact.address),
-            registration=Registration(
-                config.registration.icp, config.registration.icp_url, config.registration.police, config.registration.police_url,
-            ),
+            registration=_registration(config.registration),
             rights=RightsSettings(
                 rights.holder, rights.policy, rights.reprint_contact, rights.legal_counsel, rights.permission_howto, rights.since_year,
             ),
@@ -527,6 +578,13 @@ def settings_of(config: ArchiveConfig, site: MkDocsConfig) -> Settings:
         home_latest=config.home_latest,
         reading_speed=config.reading_speed,
         markdown=MarkdownSettings(tuple(site.markdown_extensions), MappingProxyType(dict(site.mdx_configs))),
+    )
+
+
+def _registration(r: RegistrationConfig) -> Registration:
+    return Registration(
+        icp=r.icp, icp_url=r.icp_url, police=r.police, police_url=r.police_url, site_code=r.site_code,
+        party_government_image=r.party_government_image, party_government_url=r.party_government_url,
     )
 
 

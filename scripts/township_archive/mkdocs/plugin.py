@@ -107,7 +107,10 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         if not self.config.enabled or self.plan is None:
             return None
         plan = self.plan
+        docs_dir = Path(config.docs_dir)
         for file in files:
+            if file.src_dir is None or Path(file.src_dir) != docs_dir:
+                continue  # the theme's own files (a PNG badge in overrides/ is published as it is)
             src = file.src_uri
             if (dest := plan.dest(src)) is not None:
                 _move(file, dest)

@@ -43,7 +43,24 @@ def config_problems(config: MkDocsConfig) -> list[Problem]:
         theme_problems(config_file, config.theme.get("font"), config.site_url)
         + link_problems(config_file, links, config.extra)
         + theme_templates_problems(config)
+        + theme_image_problems(config)
     )
+
+
+def theme_image_problems(config: MkDocsConfig) -> list[Problem]:
+    """The 党政机关网站标识 image must be one of the theme's files: the footer would show a broken picture."""
+    plugin = config.plugins.get(PLUGIN_NAME)
+    image = plugin.config.registration.party_government_image if plugin is not None else ""
+    if not image or any((Path(folder) / image).is_file() for folder in config.theme.dirs):
+        return []
+    config_file = Path(config.config_file_path)
+    folder = config.theme.custom_dir or "overrides"
+    shown_folder = Path(folder).name if Path(folder).is_absolute() else folder
+    return [Problem(
+        config_file.name, line_of_key(config_file, "party_government_image"), "registration-image-missing",
+        f"找不到党政机关网站标识图片 {image}：页脚会显示一张坏图。",
+        f"把发给本站的标识图片放到主题文件夹 {shown_folder}/ 中的 {image}，或改正 party_government_image 的写法。",
+    )]
 
 
 def _yaml_mistake(config_file: Path, error: yaml.MarkedYAMLError) -> str:

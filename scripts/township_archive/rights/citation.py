@@ -8,6 +8,11 @@ parentheses, as in the standard's own examples ("(2001-12-19)[2002-04-15]");
 when it was updated the year of publication stays and the update date goes in
 the parentheses. At most three responsible persons are named, then ", 等".
 The access date is the reader's "today", so it is left as a slot.
+
+A reprint is cited as the copy the reader consulted (this site's page, its address and dates),
+followed by where it first appeared: "原载: <medium>, 原题: <title>." GB/T 7714 has no element
+for a reprint's origin, so the note stands after the access path, where it cannot be mistaken
+for one of the standard's elements (see README, Decisions).
 """
 
 from __future__ import annotations
@@ -33,6 +38,15 @@ class Citation:
     key: str = ""  # for BibTeX and CSL ids
     summary: str = ""
     language: str = "zh-CN"
+    # A reprint: the medium that first published it, its title and author there, its address there.
+    original_source: str = ""
+    original_title: str = ""
+    original_author: str = ""
+    original_url: str = ""
+
+    @property
+    def is_reprint(self) -> bool:
+        return bool(self.original_source or self.original_title or self.original_url)
 
 
 def _day(value: date | datetime | None) -> str:
@@ -65,7 +79,23 @@ def gbt7714(citation: Citation, accessed: str = ACCESS_SLOT) -> str:
         publication += dates
     parts.append(f"{publication}[{accessed}]. ")
     parts.append(f"{citation.url}.")
+    if note := original_note(citation):
+        parts.append(" " + note)
     return "".join(parts)
+
+
+def original_note(citation: Citation, *, with_url: bool = True) -> str:
+    """`原载: 北海日报, 原题: 客家围屋焕新颜.` for a reprint; empty otherwise. The original title is
+    left out when the archive kept it, the original address when there is none."""
+    if not citation.is_reprint:
+        return ""
+    parts = [f"原载: {citation.original_source or '其他媒体'}"]
+    if citation.original_title and citation.original_title != citation.title:
+        parts.append(f"原题: {citation.original_title}")
+    note = ", ".join(parts) + "."
+    if citation.original_url and with_url:
+        note += f" {citation.original_url}."
+    return note
 
 
 def split_at_access_date(text: str) -> tuple[str, str]:
@@ -89,10 +119,19 @@ def csl_json(citation: Citation) -> str:
         "URL": citation.url,
         "language": citation.language,
     }
+    # An empty field is no field: CSL processors take a present publisher for a known one.
+    item = {name: value for name, value in item.items() if value or name == "title"}
     if citation.published:
         item["issued"] = _date_parts(citation.published)
     if citation.summary:
         item["abstract"] = citation.summary
+    if citation.is_reprint:
+        item["original-publisher"] = citation.original_source
+        if citation.original_title:
+            item["original-title"] = citation.original_title
+        if citation.original_author:
+            item["original-author"] = [{"literal": citation.original_author}]
+        item["note"] = original_note(citation)
     return json.dumps([item], ensure_ascii=False, indent=2) + "\n"
 
 
@@ -119,7 +158,13 @@ def bibtex(citation: Citation) -> str:
         "url": citation.url,
         "langid": "chinese",
     }
+    notes = []
     if citation.updated:
-        fields["note"] = f"更新于 {_day(citation.updated)}"
+        notes.append(f"更新于 {_day(citation.updated)}")
+    if citation.is_reprint:
+        fields["origpublisher"] = tex_text(citation.original_source)
+        fields["origtitle"] = tex_text(citation.original_title)
+        notes.append(original_note(citation, with_url=False))  # TeX would mangle an address in a note
+    fields["note"] = tex_text("; ".join(notes))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items() if value)
     return f"@online{{{citation.key or 'article'},\n{body}\n}}\n"

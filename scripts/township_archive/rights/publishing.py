@@ -8,16 +8,14 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ..content.loader import Archive
-from ..content.model import ARTICLE_FILES, Article
+from ..content.model import Article, article_files
 from ..media.library import MediaLibrary
 from ..site_checks import site_url_placeholder
 from .citation import Citation, bibtex, csl_json, gbt7714, split_at_access_date
 from .feeds import FeedItem, json_feed, plan_feeds, rss
 from .metadata import Publisher, news_article, open_graph
-from .notice import Notice, SiteRights, article_notice
+from .notice import Notice, SiteRights, article_notice, effective_rights
 from .qrcode import qr_svg
-
-CITE_JSON, CITE_BIB = ARTICLE_FILES
 
 
 @dataclass(frozen=True)
@@ -39,6 +37,8 @@ class ArticleRights:
     open_graph: list[tuple[str, str]]
     image_credits: tuple[ImageCredit, ...]
     qr_svg: Markup  # the permalink as a QR code (an SVG we draw); empty without a real site_url
+    cite_json: str  # the citation files beside the page, named after the article: <slug>.json …
+    cite_bib: str  # … and <slug>.bib
 
 
 class Publishing:
@@ -56,6 +56,7 @@ class Publishing:
         return self._notices[article.source_path]
 
     def citation(self, article: Article) -> Citation:
+        rights = effective_rights(article)
         return Citation(
             title=article.title,
             url=self.publisher.absolute(article.url),
@@ -65,6 +66,10 @@ class Publishing:
             updated=article.updated.date() if article.updated else None,
             key=article.slug,
             summary=article.summary,
+            original_source=rights.original_source or "",
+            original_title=rights.original_title or "",
+            original_author=rights.original_author or "",
+            original_url=rights.original_url or "",
         )
 
     def cover_url(self, article: Article) -> tuple[str, int]:
@@ -100,6 +105,8 @@ class Publishing:
             open_graph=open_graph(article, self.publisher, images[0] if images else None),
             image_credits=tuple(credits),
             qr_svg=Markup(qr_svg(permalink)) if self.qr_codes else Markup(""),
+            cite_json=article_files(article.slug)[0],
+            cite_bib=article_files(article.slug)[1],
         )
 
     def generated_files(self, archive: Archive, feed_items: int) -> dict[str, str | bytes]:
@@ -107,8 +114,9 @@ class Publishing:
         files: dict[str, str | bytes] = {}
         for article in archive.published:
             citation = self.citation(article)
-            files[article.url + CITE_JSON] = csl_json(citation)
-            files[article.url + CITE_BIB] = bibtex(citation)
+            cite_json, cite_bib = article_files(article.slug)
+            files[article.url + cite_json] = csl_json(citation)
+            files[article.url + cite_bib] = bibtex(citation)
 
         def item(article: Article) -> FeedItem:
             url, size = self.cover_url(article)
