@@ -204,3 +204,106 @@ def test_report_is_a_chinese_page_outside_the_site(project: Project):
         assert words in html
     refused = project.cli("report", "--output", "site/report.html")
     assert refused.returncode == 2 and "不能写进 site/" in refused.output
+
+
+# --- in-process: small things staff met (cli.main on a small project) ---------------------------------------------
+
+
+def in_process(config: Path, capsys, *args: str) -> tuple[int, str]:
+    from township_archive import cli
+
+    capsys.readouterr()
+    code = cli.main(["--config", str(config), *args])
+    return code, capsys.readouterr().out
+
+
+def test_new_writes_pictures_the_way_the_handbook_does(tmp_path: Path, capsys):
+    from conftest import ROOT, small_project
+
+    config = small_project(tmp_path / "project", {})
+    code, out = in_process(config, capsys, "new", "曲樟乡召开网格员培训会", "--section", "党建成果", "--today", "2025-03-18 10:00")
+    assert code == 0, out
+    (path,) = (config.parent / "docs/dangjian").glob("*.md")
+    written = '![替代文字](文件夹/图片.jpg "图片说明")'
+    assert written in path.read_text(encoding="utf-8") and "![图片说明]" not in path.read_text(encoding="utf-8")
+    handbook = (ROOT / "HANDBOOK.md").read_text(encoding="utf-8")
+    assert '`![替代文字](文章名/照片.jpg "图片说明")`。替代文字描述图片内容' in handbook  # the same words for the same parts
+
+
+@pytest.mark.parametrize("typed", ["党建", "党建成果栏目", "dangjain"])
+def test_a_section_typed_almost_right_is_suggested(tmp_path: Path, capsys, typed: str):
+    from conftest import small_project
+
+    config = small_project(tmp_path / "project", {})
+    code, out = in_process(config, capsys, "new", "曲樟乡召开网格员培训会", "--section", typed)
+    assert code == 2 and f"没有名为“{typed}”的栏目。是不是想写“党建成果”？" in out
+
+
+def test_review_and_publish_find_an_article_named_without_docs(tmp_path: Path, capsys, monkeypatch):
+    from conftest import small_project
+
+    config = small_project(tmp_path / "project", {})
+    (tmp_path / "project/secret.md").write_text("---\ntitle: 不在 docs 里\n---\n", encoding="utf-8")
+    monkeypatch.chdir(config.parent)  # staff work in the project folder
+    code, out = in_process(config, capsys, "new", "曲樟乡召开网格员培训会", "--section", "党建成果", "--author", "示例作者",
+                           "--editor", "示例编辑", "--today", "2025-03-18 10:00")
+    (path,) = (config.parent / "docs/dangjian").glob("*.md")
+    path.write_text(path.read_text(encoding="utf-8").split("（在这里写正文")[0] + "全乡80个网格的网格员参加培训（示例）。\n",
+                    encoding="utf-8")
+    short = f"dangjian/{path.name}"
+    for level, name in (("初审", "张三"), ("复审", "李四"), ("终审", "王五")):
+        code, out = in_process(config, capsys, "review", short, "--level", level, "--by", name, "--today", "2025-03-19")
+        assert code == 0, out
+    code, out = in_process(config, capsys, "publish", short, "--today", "2025-03-20 09:00")
+    assert code == 0 and "已发布" in out, out
+    code, out = in_process(config, capsys, "review", "../secret.md", "--level", "初审", "--by", "张三")
+    assert code == 2 and "找不到文章 ../secret.md" in out  # only inside docs/
+
+
+def test_import_makes_a_picture_folder_only_for_pictures_and_readable_by_others(tmp_path: Path, capsys):
+    import os
+    import stat
+
+    from conftest import small_project
+
+    config = small_project(tmp_path / "project", {})
+    release = tmp_path / "稿件.txt"
+    release.write_text("曲樟乡开展荔枝种植培训\n\n乡农技站组织果农学习嫁接和病虫害防治（示例）。\n", encoding="utf-8")
+    docx = make_docx(tmp_path / "稿件.docx")
+    mask = os.umask(0o022)
+    try:
+        assert in_process(config, capsys, "import", str(release), "--section", "党建成果")[0] == 0
+        assert [p.suffix for p in (config.parent / "docs/dangjian").iterdir()] == [".md"]  # no picture, no folder
+        code, out = in_process(config, capsys, "import", str(docx), "--section", "党建成果")
+    finally:
+        os.umask(mask)
+    assert code == 0, out
+    folders = [p for p in (config.parent / "docs/dangjian").iterdir() if p.is_dir()]
+    assert len(folders) == 1 and stat.S_IMODE(folders[0].stat().st_mode) == 0o755
+    assert sorted(p.name for p in folders[0].iterdir()) == ["image-1.png", "image-2.png"]
+
+
+def test_check_says_it_passed_when_nothing_is_an_error(tmp_path: Path, capsys):
+    from conftest import small_project
+
+    config = small_project(tmp_path / "project", {"dangjian/a.md": article(slug="a")})
+    code, out = in_process(config, capsys, "check", "--today", TODAY)
+    assert code == 0 and "内容检查通过：0 处错误、" in out.splitlines()[-1]  # the sample's empty sections warn
+
+
+def test_picture_credits_name_pictures_by_number_and_caption_never_by_file_name():
+    from township_archive.content.frontmatter import parse
+    from township_archive.content.model import Section
+    from township_archive.content.schema import validate_article
+    from township_archive.rights.publishing import figure_names
+
+    body = ('![党员代跑员为独居老人送药](dai-pao/image-1.jpg "图1 党员代跑员为独居老人送药（示例图片）")\n\n'
+            "![线上辅导课堂](dai-pao/image-2.jpg)\n\n![](dai-pao/image-3.jpg)\n\n![再用一次](dai-pao/image-1.jpg)\n")
+    front, _problems = parse("docs/dangjian/dai-pao.md", article(slug="dai-pao", status="draft", body=body))
+    found, _problems = validate_article("docs/dangjian/dai-pao.md", "dangjian/dai-pao.md", front, Section("dangjian", "党建成果"),
+                                        [Section("dangjian", "党建成果")], lambda _p: True, "本站")
+    assert figure_names(found) == {
+        "dangjian/dai-pao/image-1.jpg": "图1“党员代跑员为独居老人送药（示例图……”",  # its own 图1 once
+        "dangjian/dai-pao/image-2.jpg": "图2“线上辅导课堂”",
+        "dangjian/dai-pao/image-3.jpg": "图3",
+    }

@@ -288,7 +288,7 @@ def test_word_release_is_sanitised_and_keeps_its_own_images(tmp_path: Path, exte
     # The one embedded picture is saved and shown; the linked ones are notes, and no local file was read.
     assert list(draft.images) == ["image-1.png"] and draft.images["image-1.png"].startswith(b"\x89PNG\r\n")
     assert all(b"must not be read" not in data for data in draft.images.values())
-    assert "![（请填写图片说明）](li-zhi-jie/image-1.png)" in draft.body
+    assert "![（请填写替代文字）](li-zhi-jie/image-1.png)" in draft.body
     assert draft.body.count("（原文图片未导入）") == 2
 
     tree = render(draft.body, extensions)

@@ -217,7 +217,7 @@ def test_word_picture_without_caption_keeps_the_alt_placeholder(tmp_path: Path):
     document.add_paragraph("乡里正朝着“一村一品”的目标努力。")
     document.save(tmp_path / "荔枝.docx")
     draft = importer.from_docx(tmp_path / "荔枝.docx", "li-zhi")
-    assert "![（请填写图片说明）](li-zhi/image-1.png)" in draft.body
+    assert "![（请填写替代文字）](li-zhi/image-1.png)" in draft.body
 
 
 # --- (c) a news page ---------------------------------------------------------------------------------------------------
@@ -351,7 +351,7 @@ def test_other_credits_are_left_out_and_said_so():
 
 
 def test_caption_title_cannot_break_the_markdown():
-    block = Block("", "![（请填写图片说明）](x/image-1.png)", Kind.IMAGE, "x/image-1.png",
+    block = Block("", "![（请填写替代文字）](x/image-1.png)", Kind.IMAGE, "x/image-1.png",
                   caption='图2 "代跑" & <b>送药</b> *示例* (1)')
     tree = rendered(importer._image_markdown(block))
     (image,) = tree.css("img")

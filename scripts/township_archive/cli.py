@@ -329,8 +329,25 @@ def _section(settings, name: str):
 
     section = settings.section(name)
     if section is None:
-        raise CliError(f"没有名为“{name}”的栏目。可用的栏目：{section_choices(settings.sections)}")
+        guess = _closest_section(name, settings.sections)
+        meant = f"是不是想写“{guess.title}”？" if guess is not None else ""
+        raise CliError(f"没有名为“{name}”的栏目。{meant}可用的栏目：{section_choices(settings.sections)}")
     return section
+
+
+def _closest_section(name: str, sections):
+    """The section staff probably meant: 党建 for 党建成果 (a part of its title), dangjain for dangjian."""
+    import difflib
+
+    name = name.strip()
+    if not name:
+        return None
+    by_name = {key: section for section in sections for key in (section.title, section.id)}
+    containing = [section for section in sections if name in section.title or section.title in name]
+    if len(containing) == 1:
+        return containing[0]
+    close = difflib.get_close_matches(name, list(by_name), n=1, cutoff=0.5)
+    return by_name[close[0]] if close else None
 
 
 def _project_archive_of(config_file: Path):
@@ -447,10 +464,21 @@ def _free_slug(slug: str, archive, also_taken: set[str] | None = None) -> str:
     return free_slug(slug or "article", taken | (also_taken or set()))
 
 
-def _article_path(path: Path) -> Path:
-    if not path.is_file():
-        raise CliError(f"找不到文章 {path}。请写文章 .md 文件的路径，例如 docs/dangjian/文章名.md。")
-    return path
+def _article_path(path: Path, args) -> Path:
+    """The article file as given, or relative to docs/ (`dangjian/文章.md` for docs/dangjian/文章.md) when
+    there is no such file here; only a file inside docs/ is taken that way."""
+    if path.is_file():
+        return path
+    if not path.is_absolute():
+        docs = _load_project(args.config).settings.docs_dir
+        candidate = docs / path
+        try:
+            inside = candidate.resolve().is_relative_to(docs.resolve())
+        except OSError:
+            inside = False
+        if inside and candidate.is_file():
+            return candidate
+    raise CliError(f"找不到文章 {path}。请写文章 .md 文件的路径，例如 docs/dangjian/文章名.md（也可以省略开头的 docs/）。")
 
 
 def cmd_review(args, console: Console) -> int:
@@ -461,7 +489,7 @@ def cmd_review(args, console: Console) -> int:
     if len(args.article) > 1 and args.level != HISTORICAL:
         raise CliError(f"一次只能审核一篇文章（只有标为{HISTORICAL}时可以一次写多篇）。")
     decided = []
-    for path in map(_article_path, args.article):  # every file decided before any is written
+    for path in (_article_path(given, args) for given in args.article):  # every file decided before any is written
         front = read_front(path)
         decided.append((path, front, review_changes(front, args.level, args.by, _today(args))))
     for path, _front, changes in decided:
@@ -490,7 +518,7 @@ def cmd_review(args, console: Console) -> int:
 def cmd_publish(args, console: Console) -> int:
     from .authoring.workflow import publish_changes, read_front, rewrite, with_changes
 
-    path = _article_path(args.article)
+    path = _article_path(args.article, args)
     front = read_front(path)
     changes = publish_changes(front, _today(args), args.now)
     if not changes:  # published already, and this version passed 三审: what review's 终审 said

@@ -24,7 +24,7 @@ from .editing import AuthoringError, read_article, write_article
 # The example picture is inline code: a placeholder, not a picture the checks would look for.
 NEW_BODY = (
     f"（{NEW_BODY_MARK}。第一段概括全文；小标题用 ## 开头；图片放在同名文件夹里，"
-    "用 `![图片说明](文件夹/图片.jpg)` 引用。）\n"
+    "用 `![替代文字](文件夹/图片.jpg \"图片说明\")` 引用：替代文字描述图片内容，不能空着；图片说明显示在图片下方，可以不写。）\n"
 )
 
 

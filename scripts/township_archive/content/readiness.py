@@ -23,7 +23,7 @@ from .slugs import free_slug, pinyin_slug
 # importer writes TITLE_PLACEHOLDER for a release without a title line and ALT_PLACEHOLDER for a
 # picture without a caption; `new` writes its body between NEW_BODY_MARK's brackets.
 TITLE_PLACEHOLDER = "请填写标题"
-ALT_PLACEHOLDER = "（请填写图片说明）"
+ALT_PLACEHOLDER = "（请填写替代文字）"  # older imports wrote （请填写图片说明）: flagged alike (请填写)
 NEW_BODY_MARK = "在这里写正文"
 _PLACEHOLDER = re.compile(f"请填写|{NEW_BODY_MARK}")
 _IMAGE_ALT = re.compile(r"!\[[^\]]*\]")  # a picture's alt text has its own rule
@@ -115,8 +115,8 @@ def readiness_problems(
             add(image.line, "image-no-alt", f"图片 {image.src} 缺少替代文字（描述图片内容的一句话）。",
                 "在 ![ ] 的方括号里写一句话描述图片内容，供视障读者和图片加载失败时使用。")
         elif _PLACEHOLDER.search(alt):
-            add(image.line, "placeholder-alt", f"图片 {image.src} 的说明还是占位文字“{alt}”。",
-                "在 ![ ] 的方括号里写一句话描述图片内容（导入时 Word 里没有图片说明）。")
+            add(image.line, "placeholder-alt", f"图片 {image.src} 的替代文字还是占位文字“{alt}”。",
+                "在 ![ ] 的方括号里写一句话描述图片内容（导入时 Word 里这张图片没有说明）。")
     return problems
 
 

@@ -3,11 +3,13 @@ per-article notices, citations, JSON-LD and Open Graph, feeds, citation files, r
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from markupsafe import Markup
 
 from ..content.loader import Archive
+from ..content.markdown_scan import images, resolve
 from ..content.model import Article, article_files
 from ..media.library import MediaLibrary
 from ..site_checks import site_url_placeholder
@@ -17,10 +19,29 @@ from .metadata import Publisher, news_article, open_graph
 from .notice import Notice, SiteRights, article_notice, effective_rights
 from .qrcode import qr_svg
 
+FIGURE_CAPTION_SHOWN = 16  # characters of a caption named in a credit line
+_NUMBERED = re.compile(r"^图\s*[0-9０-９一二三四五六七八九十]+\s*[:：.．、]?\s*")
+
+
+def figure_names(article: Article) -> dict[str, str]:
+    """How a credit line names each picture of the body (docs/-relative source -> name): 图1, 图2 … in the
+    order they appear, with their caption (or alt text) when they have one: 图1“党员代跑员为独居老人送药”.
+    Never the file name: image-1.jpg says nothing to a reader."""
+    names: dict[str, str] = {}
+    for image in images(article.body, article.body_line):
+        target = resolve(image.src, article.source_path) if not image.is_external else None
+        if target is None or target in names:
+            continue
+        caption = _NUMBERED.sub("", " ".join((image.title or image.alt).split()))  # 图1 …: numbered here already
+        if len(caption) > FIGURE_CAPTION_SHOWN:
+            caption = caption[:FIGURE_CAPTION_SHOWN] + "……"
+        names[target] = f"图{len(names) + 1}" + (f"“{caption}”" if caption else "")
+    return names
+
 
 @dataclass(frozen=True)
 class ImageCredit:
-    name: str  # 封面图, or the image's file name
+    name: str  # 封面图, or 图1“caption” (`figure_names`)
     author: str
     holder: str
 
@@ -86,11 +107,12 @@ class Publishing:
         cover, _size = self.cover_url(article)
         images = [cover] if cover else []
         credits = []
+        figures = figure_names(article)
         for source in self.library.article_images.get(article.source_path, []):
             credit = self.library.credits.get(source)
             image = self.library.get(source)
             if credit and image:
-                name = "封面图" if source == article.cover else source.rsplit("/", 1)[-1]
+                name = "封面图" if source == article.cover else figures.get(source, f"图{len(figures) + 1}")
                 credits.append(ImageCredit(name, credit.author, credit.holder))
                 url = self.publisher.absolute(image.src_uri(image.fallback()))
                 if url not in images:
