@@ -141,3 +141,16 @@ def test_a_field_written_twice_is_refused_before_anything_is_written(tmp_path: P
     path.write_text("---\ntitle: 甲\nstatus: draft\ntitle: 乙\n---\n正文\n", encoding="utf-8")
     with pytest.raises(AuthoringError, match="字段 title 写了两次"):
         read_article(path)
+
+
+def test_a_comment_under_an_empty_reviews_field_stays_once_however_many_reviews_are_added(tmp_path: Path, capsys):
+    """`reviews:` left empty with a comment under it: ruamel keeps the comment with the field, so the
+    comment lines between it and the next field are not added a second time."""
+    text = STAFF_WROTE.replace("# 以上由作者填写\n", "reviews:   # 审核记录\n  # 由 review 命令写入\n")
+    config = small_project(tmp_path / "project", {"dangjian/wangge-dangjian.md": text})
+    article = config.parent / "docs/dangjian/wangge-dangjian.md"
+    for level, by in (("初审", "张三"), ("复审", "李四"), ("终审", "王五")):
+        assert command(config, "review", str(article), "--level", level, "--by", by, "--today", "2025-03-19") == 0, capsys.readouterr()
+        written = article.read_text(encoding="utf-8")
+        assert written.count("# 审核记录") == 1 and written.count("# 由 review 命令写入") == 1, written
+    assert written.index("# 由 review 命令写入") < written.index("- level: 初审")

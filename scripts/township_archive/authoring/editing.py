@@ -277,16 +277,26 @@ def _splice(original: str, emitted: str, changed: set[str]) -> str:
     new_entries = {name: (start, end, following) for name, start, end, following in after[1]}
     parts = [original[:head]]
     for name, start, end, following in old_entries:
+        between = original[end:following]
         if name in new_entries:
             if name in changed:
-                new_start, new_end, _following = new_entries[name]
+                new_start, new_end, new_following = new_entries[name]
                 parts.append(emitted[new_start:new_end])
+                # ruamel keeps the comments after a field with the field (under `reviews:` left empty
+                # they come out between the key and its new items): written once, where ruamel put them.
+                if _comments(between) <= _comments(emitted[new_start:new_following]):
+                    between = emitted[new_end:new_following]
             else:
                 parts.append(original[start:end])
-        parts.append(original[end:following])
+        parts.append(between)
     known = {name for name, *_rest in old_entries}
     for name, start, _end, following in after[1]:
         if name not in known:
             parts.append(emitted[start:following])
     text = "".join(parts)
     return text if text.endswith("\n") else text + ("\r\n" if "\r\n" in original else "\n")
+
+
+def _comments(text: str) -> set[str]:
+    """The comment lines of `text`, as written less indentation."""
+    return {line.strip() for line in text.splitlines() if line.strip().startswith("#")}
