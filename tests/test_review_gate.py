@@ -347,3 +347,14 @@ def test_a_change_to_a_published_article_is_approved_by_a_new_round_and_needs_no
     assert "不需要再 publish，运行 make site 更新网站" in out and "发布时间仍为 2025-03-20 09:00" in out and "错误" not in out
     assert "date: 2025-03-20 09:00" in path.read_text(encoding="utf-8")
     assert checked(config, capsys, path)[0] == 0
+
+
+@pytest.mark.parametrize("what", ["review", "publish"])
+def test_an_article_outside_the_articles_folder_is_refused_before_anything_is_written(tmp_path: Path, capsys, what: str):
+    config = small_project(tmp_path / "project", {})
+    outside = tmp_path / "outside.md"
+    outside.write_text(DRAFT, encoding="utf-8")
+    args = ["review", str(outside), "--level", "初审", "--by", "张三"] if what == "review" else ["publish", str(outside)]
+    code, out = command(config, capsys, *args)
+    assert code == 2 and "不在文章文件夹" in out and "docs" in out, out
+    assert outside.read_text(encoding="utf-8") == DRAFT
