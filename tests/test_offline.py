@@ -108,5 +108,9 @@ def test_kiosk_mode_has_big_touch_targets_a_home_button_and_goes_home_when_idle(
         assert box["height"] >= 48
         assert float(page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")) >= 24
         assert not page.locator(".ta-cite__actions").is_visible()  # nothing to download on a kiosk
-        page.wait_for_url(re.compile(r"/index\.html$"), timeout=10000)
+        page.locator("[data-ta-toggle-cursor]").click()  # a visitor's 大鼠标 …
+        assert page.evaluate("document.documentElement.dataset.taCursor") == "large"
+        # The home page (an article's address ends in index.html too, so the whole address is compared).
+        page.wait_for_url((folder / "index.html").as_uri(), timeout=10000)
+        assert page.evaluate("document.documentElement.dataset.taCursor") == "normal"  # … is not the next one's
     assert watch.blocked == [] and watch.console_errors == []

@@ -4,9 +4,13 @@
  * 1. The helpers Material's bundle expects: the site's root as the scope of what it keeps
  *    in localStorage, a string hash, and JSON get/set that never throw on a full or
  *    disabled storage. The root is two folders above this file, on http and file://.
- * 2. The reader's text size and contrast (the 适老化 controls at the top of every page),
- *    applied to <html> before the first paint so the page never jumps, and kept in
- *    localStorage so they follow the reader from page to page, online and offline.
+ * 2. The reader's settings (the 适老化 reading bar at the top of every page): text size, high
+ *    contrast, the large cursor (大鼠标) and slow speech for 朗读 (reading.js speaks). Size,
+ *    contrast and cursor are applied to <html> before the first paint so the page never jumps;
+ *    all are kept in localStorage (one key, "ta-reading", under Material's scope) so they follow
+ *    the reader from page to page, online and offline. 重置 removes the key: every setting is its
+ *    default again, on this page and the next (and the kiosk's idle reset finds nothing to clear).
+ *    Each change is announced to other scripts as a "ta:reading" event on the document.
  */
 (function () {
   "use strict";
@@ -29,24 +33,35 @@
   };
 
   var SIZES = 4;
+  var SWITCHES = ["contrast", "cursor", "slow"];  // on/off settings, pressed with [data-ta-toggle-<name>]
+  var KEY = "ta-reading";
   var root = document.documentElement;
+  function defaults() { return { size: 0, contrast: false, cursor: false, slow: false }; }
+  var reading = defaults();
   var saved = null;
-  try { saved = window.__md_get("ta-reading"); } catch (error) { /* no storage */ }
-  var reading = { size: 0, contrast: false };
+  try { saved = window.__md_get(KEY); } catch (error) { /* no storage, or not JSON */ }
   if (saved && typeof saved === "object") {
     reading.size = Math.max(0, Math.min(SIZES - 1, parseInt(saved.size, 10) || 0));
-    reading.contrast = saved.contrast === true;
+    SWITCHES.forEach(function (name) { reading[name] = saved[name] === true; });
   }
 
+  function press(selector, pressed) {
+    var buttons = document.querySelectorAll(selector);
+    for (var i = 0; i < buttons.length; i++) { buttons[i].setAttribute("aria-pressed", String(pressed(buttons[i]))); }
+  }
   function apply() {
     root.setAttribute("data-ta-size", String(reading.size));
     root.setAttribute("data-ta-contrast", reading.contrast ? "high" : "normal");
-    var buttons = document.querySelectorAll("[data-ta-set-size]");
-    for (var i = 0; i < buttons.length; i++) {
-      buttons[i].setAttribute("aria-pressed", String(buttons[i].getAttribute("data-ta-set-size") === String(reading.size)));
-    }
-    var toggles = document.querySelectorAll("[data-ta-toggle-contrast]");
-    for (var j = 0; j < toggles.length; j++) { toggles[j].setAttribute("aria-pressed", String(reading.contrast)); }
+    root.setAttribute("data-ta-cursor", reading.cursor ? "large" : "normal");
+    press("[data-ta-set-size]", function (button) { return button.getAttribute("data-ta-set-size") === String(reading.size); });
+    SWITCHES.forEach(function (name) { press("[data-ta-toggle-" + name + "]", function () { return reading[name]; }); });
+  }
+  function announce(message) {
+    var notes = document.querySelectorAll(".ta-reading__note");
+    for (var i = 0; i < notes.length; i++) { notes[i].textContent = message; }
+  }
+  function forget() {
+    try { localStorage.removeItem(window.__md_scope.pathname + "." + KEY); } catch (error) { /* storage off */ }
   }
 
   // Material's search dialog has no accessible name; screen readers would announce just "dialog".
@@ -58,14 +73,24 @@
   apply();
   document.addEventListener("DOMContentLoaded", function () { apply(); nameSearchDialog(); });
   document.addEventListener("click", function (event) {
-    var target = event.target instanceof Element ? event.target.closest("[data-ta-set-size], [data-ta-toggle-contrast]") : null;
+    var target = event.target instanceof Element ? event.target.closest(
+      "[data-ta-set-size], [data-ta-reset], " + SWITCHES.map(function (name) { return "[data-ta-toggle-" + name + "]"; }).join(", ")
+    ) : null;
     if (!target) { return; }
-    if (target.hasAttribute("data-ta-set-size")) {
-      reading.size = parseInt(target.getAttribute("data-ta-set-size"), 10) || 0;
+    var reset = target.hasAttribute("data-ta-reset");
+    if (reset) {
+      reading = defaults();
+      forget();
     } else {
-      reading.contrast = !reading.contrast;
+      if (target.hasAttribute("data-ta-set-size")) {
+        reading.size = parseInt(target.getAttribute("data-ta-set-size"), 10) || 0;
+      } else {
+        SWITCHES.forEach(function (name) { if (target.hasAttribute("data-ta-toggle-" + name)) { reading[name] = !reading[name]; } });
+      }
+      window.__md_set(KEY, reading);
     }
-    window.__md_set("ta-reading", reading);
     apply();
+    announce(reset ? "已恢复默认设置：标准字号、正常对比度、普通鼠标、正常语速。" : "");
+    document.dispatchEvent(new CustomEvent("ta:reading", { detail: { reset: reset, reading: JSON.parse(JSON.stringify(reading)) } }));
   });
 })();
