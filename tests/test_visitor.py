@@ -116,7 +116,7 @@ def test_chronicle_lists_every_article_by_year_and_month(sample_site: Path):
     headings = [int(m) for m in re.findall(r'<h2 id="m(\d+)">', year_page)]
     assert headings == sorted(headings, reverse=True) and len(headings) > 3
     listed = sum(
-        len(re.findall(r'class="ta-item__title"', p.read_text(encoding="utf-8")))
+        len(re.findall(r'class="ta-timeline__title"', p.read_text(encoding="utf-8")))
         for p in (sample_site / "archive").rglob("index.html") if p.parent.name.isdigit() or p.parent.parent.name == "page"
     )
     assert listed == len(published_articles())

@@ -23,7 +23,7 @@ from .listings import ListingKind, ListingPage, ListingPlan, plan_listings
 from .media.library import MediaLibrary, build_library, is_raster
 from .media.lightbox import LIGHTBOX_ASSETS
 from .media.process import MediaCache
-from .problems import Problem, display_path
+from .problems import Problem, Severity, display_path, line_of_key
 from .rights.metadata import Publisher
 from .rights.notice import SiteRights
 from .rights.publishing import Publishing
@@ -325,9 +325,35 @@ def prepare(
             settings.docs_dir, settings.project_dir, archive, settings.media, include_drafts=include_drafts, progress=progress,
         )
         problems += media_problems
+    problems += banner_problems(settings, library)
     villages, village_problems = load_villages(settings.villages_path, settings.villages_file)
     problems = sorted(problems + village_problems)
     return make_plan(settings, archive, library, villages, preview=include_drafts, problems=problems), problems
+
+
+def banner_problems(settings: Settings, library: MediaLibrary) -> list[Problem]:
+    """The home page's banner (mkdocs.yml home.banner): the photo must be there and be made into variants
+    like every picture (the library takes every picture of docs/ outside unpublished articles' folders);
+    a photo narrower than the largest configured width would look blurred across a wide screen."""
+    banner = settings.home.banner
+    if not banner:
+        return []
+    where = (display_path(settings.config_file, settings.project_dir), line_of_key(settings.config_file, "banner"))
+    shown = f"docs/{banner}"
+    if not (settings.docs_dir / banner).is_file():
+        return [Problem(*where, "home-banner-missing", f"首页横幅照片 {shown} 不存在。",
+                        "把照片放进 docs/ 文件夹（例如 docs/images/banner.jpg），mkdocs.yml 的 home.banner 写它在 docs/ 里的路径（images/banner.jpg）；不要横幅就删掉 banner 这一行。")]
+    if not settings.media_enabled:
+        return []
+    image = library.get(banner)
+    if image is None:
+        return [Problem(*where, "home-banner-unusable", f"首页横幅照片 {shown} 无法发布。",
+                        "看看关于这张图片的其他提示；未发布文章的图片文件夹里的照片不能用作横幅，请放到 docs/images/ 里。")]
+    widest = max(settings.media.spec.widths)
+    if image.width < widest:
+        return [Problem(*where, "home-banner-small", f"首页横幅照片 {shown} 只有 {image.width} 像素宽，在大屏幕上会发虚（最好至少 {widest} 像素）。",
+                        "换一张原图（不要用截图或微信压缩过的图片）。", Severity.WARNING)]
+    return []
 
 
 def watched_paths(settings: Settings) -> tuple[Path, ...]:

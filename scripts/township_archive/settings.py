@@ -89,6 +89,29 @@ class Identity:
         return self.default_source or self.sponsor
 
 
+# The administrative levels above a township (省, 自治区, 市, 州, 盟, 县, 旗, 区), greedily up to the last
+# one, so that the region's rest is the township: 广西壮族自治区北海市合浦县 + 曲樟乡.
+_ABOVE_TOWNSHIP = re.compile(r"(.*(?:省|自治区|市|州|盟|县|旗|区))(.{2,})")
+
+
+def township_name(region: str) -> tuple[str, str]:
+    """(the township, the levels above it) of a region as staff write it; the whole region when it
+    cannot be split (written differently, or a township whose name ends in one of those characters)."""
+    match = _ABOVE_TOWNSHIP.fullmatch(region)
+    return (match.group(2), match.group(1)) if match else (region, "")
+
+
+@dataclass(frozen=True)
+class HomeSettings:
+    """The home page: a banner photo with the township's name as text over it, and how many 图片新闻."""
+
+    banner: str = ""  # a picture under docs/ ('/'-separated, e.g. images/banner.jpg), processed like every picture; "" for none
+    banner_alt: str = ""
+    title: str = ""  # the banner's heading (the page's H1): the township's name, never the header's site name
+    subtitle: str = ""
+    picture_news: int = 4  # the newest published articles with a cover shown as 图片新闻; 0: no such block
+
+
 @dataclass(frozen=True)
 class MarkdownSettings:
     """Python-Markdown's extensions as configured for the site (names or instances, and their options)."""
@@ -120,6 +143,7 @@ class Settings:
     feed_items: int = 20
     utc_offset: str = "+08:00"
     home_latest: int = 8
+    home: HomeSettings = field(default_factory=HomeSettings)
     reading_speed: int = 400
     markdown: MarkdownSettings = field(default_factory=MarkdownSettings)
 

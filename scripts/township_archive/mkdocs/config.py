@@ -28,11 +28,22 @@ from ..media.model import (
     DEFAULT_QUALITY,
     DEFAULT_WIDTHS,
     MODERN_FORMATS,
+    RASTER_EXTENSIONS,
     MediaSpec,
 )
 from ..safe_url import url_problem
 from ..serving import embed_origin
-from ..settings import Contact, Identity, MarkdownSettings, OfflineSettings, Registration, RightsSettings, Settings
+from ..settings import (
+    Contact,
+    HomeSettings,
+    Identity,
+    MarkdownSettings,
+    OfflineSettings,
+    Registration,
+    RightsSettings,
+    Settings,
+    township_name,
+)
 
 PLUGIN_NAME = "township-archive"
 
@@ -234,6 +245,27 @@ class FileStem(Text):
         text = super().run_validation(value)
         if text and (re.search(r'[/\\<>:"|?*]', text) or text.startswith(".") or len(text) > 80):
             raise c.ValidationError(f"只能是一个文件名（不含 / \\ : * ? 等符号，不以 . 开头，不超过 80 个字符），写成了 {shown(text)}。")
+        return text
+
+
+class DocsPicture(Text):
+    """A picture inside docs/, written as its path there (images/banner.jpg); empty means none.
+    Whether the file is there is the plan's question (`plan.prepare`), asked at every build and check."""
+
+    def run_validation(self, value: object) -> str:
+        text = super().run_validation(value)
+        if not text:
+            return text
+        example = "写成它在 docs/ 文件夹里的路径，例如 images/banner.jpg"
+        if "\\" in text:
+            raise c.ValidationError(f"路径里要用 / 分隔文件夹，不能用 \\：{example}。现在写的是 {shown(text)}。")
+        parts = text.split("/")
+        if text.startswith("/") or re.match(r"[A-Za-z]:", text) or ".." in parts or "" in parts or "." in parts:
+            raise c.ValidationError(f"图片必须在 docs/ 文件夹里：{example}。现在写的是 {shown(text)}。")
+        if parts[0] == "docs":
+            raise c.ValidationError(f"路径从 docs/ 里面写起，不要写 docs/ 本身：写成 {shown('/'.join(parts[1:]))}。")
+        if Path(text).suffix.lower() not in RASTER_EXTENSIONS:
+            raise c.ValidationError(f"应当是一张照片（.jpg、.png、.webp 等），写成了 {shown(text)}。")
         return text
 
 
@@ -474,6 +506,26 @@ class OfflineConfig(_StrictConfig):
     bundle_name = FileStem(default="")
 
 
+class HomeConfig(_StrictConfig):
+    _location = "home"
+    # A photo across the top of the home page, inside docs/ (images/banner.jpg), made into variants like
+    # every picture (its credit from a sidecar banner.jpg.yml, else the site's holder); empty: no banner.
+    banner = DocsPicture(default="")
+    # What the photo shows, for readers who cannot see it.
+    banner_alt = Text(default="")
+    # The heading over the banner (the page's H1); empty: the township's name from `region`.
+    title = Text(default="")
+    # The line under it; empty: the levels above the township from `region`.
+    subtitle = Text(default="")
+    # 图片新闻: the newest articles with a cover; 0 leaves the block out.
+    picture_news = Integer(default=4, minimum=0, maximum=12)
+
+    def check(self) -> list[tuple[str, str]]:
+        if self.banner and not self.banner_alt:
+            return [("banner_alt", "首页横幅照片需要替代文字：用一句话说明照片里是什么，例如“曲樟乡全景，远处是客家围屋”。")]
+        return []
+
+
 class ArchiveConfig(_StrictConfig):
     enabled = Flag(default=True)
 
@@ -519,6 +571,8 @@ class ArchiveConfig(_StrictConfig):
     # Local time of the dates staff write, for machine-readable timestamps.
     utc_offset = UtcOffset(default="+08:00")
     home_latest = Integer(default=8, minimum=1)
+    # The home page's banner and 图片新闻.
+    home = Group(HomeConfig)
     reading_speed = Integer(default=400, minimum=1)  # Chinese characters per minute
 
     def check(self) -> list[tuple[str, str]]:
@@ -576,6 +630,7 @@ def settings_of(config: ArchiveConfig, site: MkDocsConfig) -> Settings:
         feed_items=config.feed_items,
         utc_offset=config.utc_offset,
         home_latest=config.home_latest,
+        home=_home_settings(config),
         reading_speed=config.reading_speed,
         markdown=MarkdownSettings(tuple(site.markdown_extensions), MappingProxyType(dict(site.mdx_configs))),
     )
@@ -592,6 +647,15 @@ def _section(s: SectionConfig) -> Section:
     return Section(
         s.id, s.title, s.description, s.stale_after_days, s.watermark,
         RightsOverride(holder=s.rights.holder, notice=s.rights.notice, license=s.rights.license, license_url=s.rights.license_url),
+    )
+
+
+def _home_settings(config: ArchiveConfig) -> HomeSettings:
+    home = config.home
+    township, above = township_name(config.region)
+    return HomeSettings(
+        banner=home.banner, banner_alt=home.banner_alt, title=home.title or township,
+        subtitle=home.subtitle or above, picture_news=home.picture_news,
     )
 
 
