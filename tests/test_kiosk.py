@@ -248,6 +248,7 @@ def test_no_link_opens_a_file_listing_or_a_file_that_is_not_a_page(kiosk: Path):
 READING_STATE = """() => ({
   size: document.documentElement.getAttribute("data-ta-size"),
   contrast: document.documentElement.getAttribute("data-ta-contrast"),
+  cursor: document.documentElement.getAttribute("data-ta-cursor"),
   pressed: Array.from(document.querySelectorAll(".ta-reading__button"),
                       (b) => b.textContent.trim() + ":" + b.getAttribute("aria-pressed")),
   stored: window.__md_get("ta-reading"),
@@ -258,17 +259,18 @@ READING_STATE = """() => ({
   scrollY: window.scrollY,
 })"""
 FRESH = {
-    "size": "0", "contrast": "normal",
-    "pressed": ["标准:true", "大:false", "特大:false", "超大:false", "高对比度:false"],
+    "size": "0", "contrast": "normal", "cursor": "normal",
+    "pressed": ["标准:true", "大:false", "特大:false", "超大:false", "高对比度:false", "大鼠标:false", "重置:null"],
     "stored": None, "searchOpen": False, "query": "", "lightbox": False, "scrollY": 0,
 }
 
 
 def change_everything(page, with_lightbox: bool) -> None:
-    """What a visitor leaves behind: 超大 and high contrast, a query in an open search, a photo in the
-    lightbox, the page scrolled down."""
+    """What a visitor leaves behind: 超大, high contrast and 大鼠标, a query in an open search, a photo in
+    the lightbox, the page scrolled down."""
     page.get_by_role("button", name="超大").click()
     page.get_by_role("button", name="高对比度").click()
+    page.get_by_role("button", name="大鼠标").click()
     if with_lightbox:
         page.locator("figure.ta-figure > a.glightbox").first.click()
         page.wait_for_selector(".glightbox-container .gslide.current", timeout=5000)
@@ -281,7 +283,8 @@ def change_everything(page, with_lightbox: bool) -> None:
     box.press("End")
     page.evaluate("window.scrollTo(0, 1500)")
     state = page.evaluate(READING_STATE)
-    assert state["size"] == "3" and state["contrast"] == "high" and state["stored"] == {"size": 3, "contrast": True}
+    assert state["size"] == "3" and state["contrast"] == "high" and state["cursor"] == "large"
+    assert state["stored"] == {"size": 3, "contrast": True, "cursor": True, "slow": False}
     assert state["searchOpen"] and state["query"] == "客家" and state["scrollY"] > 0
     assert state["lightbox"] == with_lightbox
 
