@@ -8,13 +8,17 @@ DEV_INSTALLED := $(VENV)/.dev-installed
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: site test serve check lint lock clean bench-media bench audit offline
+.PHONY: site test test-fast serve check lint lock clean bench-media bench audit offline
 
 site: $(INSTALLED)
 	$(BIN)/township-archive build
 
 test: $(DEV_INSTALLED) node_modules/.installed
 	$(BIN)/python -m pytest
+
+# The in-process tests only: no Chromium, nginx or subprocess builds (the tiers in pytest.ini), under a minute.
+test-fast: $(DEV_INSTALLED)
+	$(BIN)/python -m pytest -m "not browser and not nginx and not slow"
 
 # Offline bundle for the education base: dist/<name>-offline-<date>.zip and the folder. KIOSK=1 for kiosk mode.
 offline: $(INSTALLED)

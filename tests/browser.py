@@ -1,12 +1,17 @@
-"""Real headless Chromium (Debian's package) driven by Playwright, with every request to another host blocked and recorded."""
+"""Real headless Chromium (Debian's package) driven by Playwright, with every request to another host blocked and recorded.
+
+Under pytest one Chromium serves the whole session (closed by conftest at the end); each `browser_page`
+gets a context of its own, as fresh as a new browser: no cookies, storage, cache or history carried over."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from playwright.sync_api import sync_playwright
+import tiers
+from playwright.sync_api import Browser, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -23,14 +28,44 @@ class Watch:
     console_errors: list[str] = field(default_factory=list)
 
 
+_shared: dict = {}  # "playwright", "browser": the session's Chromium under pytest
+
+
+@contextmanager
+def _chromium() -> Iterator[Browser]:
+    """The session's Chromium under pytest (started on first use, again if it went away); elsewhere one for the call."""
+    if tiers.running_under_pytest():
+        browser = _shared.get("browser")
+        if browser is None or not browser.is_connected():
+            close_shared()
+            _shared["playwright"] = sync_playwright().start()
+            _shared["browser"] = _shared["playwright"].chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield _shared["browser"]
+        return
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def close_shared() -> None:
+    browser, playwright = _shared.pop("browser", None), _shared.pop("playwright", None)
+    if browser is not None and browser.is_connected():
+        browser.close()
+    if playwright is not None:
+        playwright.stop()
+
+
 @contextmanager
 def browser_page(
     allowed_prefixes: tuple[str, ...] = ("file:",), width: int = 1280, height: int = 900, bypass_csp: bool = False
 ):
     """`bypass_csp` only for injecting test tools (axe-core) into pages served with the site's policy."""
+    tiers.require("browser", "Chromium")
     watch = Watch()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+    with _chromium() as browser:
         context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN", bypass_csp=bypass_csp)
 
         def block(route):
@@ -47,7 +82,7 @@ def browser_page(
         try:
             yield page, watch
         finally:
-            browser.close()
+            context.close()
 
 
 RESULTS_SHOWN = (
@@ -62,7 +97,8 @@ RESULTS_CLEARED = (
 
 def _typed_results(page, query: str, timeout_ms: int) -> bool:
     box = page.locator("input.md-search__input")
-    box.click()
+    if not box.evaluate("el => el === document.activeElement"):  # for the next query a reader's cursor is still there
+        box.click()
     waited = 0
     while waited < timeout_ms:
         # Empty the box first and wait until the old results are gone, so they are never mistaken for new ones.

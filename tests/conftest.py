@@ -1,20 +1,58 @@
-"""Shared fixtures: copies of the real project built with the real MkDocs, in temporary folders."""
+"""Shared fixtures: copies of the real project built with the real MkDocs, in temporary folders;
+the suite's tiers (pytest.ini's markers, tiers.py) and its per-checkout temporary folder."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
 import os
 import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import tiers
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+ENV = {"NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true", "NO_COLOR": "1", "COLUMNS": "200"}
+
+# Fixtures that build the sample site or its offline bundle with the real CLI in a subprocess (once a
+# session): a test using one, itself or through another fixture, is `slow`.
+BUILT = {"sample_project", "sample_site", "offline_zip", "unpacked", "real_site", "kiosk"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Temporary folders under this checkout (.pytest-tmp/, ignored by git), not in the machine's shared
+    /tmp/pytest-of-$USER: two checkouts testing at once never touch each other's folders. pytest's own
+    numbering, locking and keeping of the last three runs still apply inside it. --basetemp still wins."""
+    if config.option.basetemp is None and "PYTEST_DEBUG_TEMPROOT" not in os.environ:
+        root = ROOT / ".pytest-tmp"
+        root.mkdir(exist_ok=True)
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = str(root)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:  # before `-m` deselects
+        if BUILT.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    tiers.set_running(marker.name for marker in item.iter_markers())  # before the item's fixtures are set up
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if "browser" in sys.modules:
+        sys.modules["browser"].close_shared()
 
 
 @dataclass
@@ -29,9 +67,49 @@ class Run:
 
 
 def run(args: list[str], cwd: Path) -> Run:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true", NO_COLOR="1", COLUMNS="200")
-    result = subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=env, timeout=300, check=False)
+    tiers.require("slow", f"{Path(args[0]).name} as a subprocess")
+    result = subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=os.environ | ENV, timeout=300, check=False)
     return Run(result.returncode, result.stdout, result.stderr)
+
+
+@contextlib.contextmanager
+def _in_process(cwd: Path) -> Iterator[tuple[io.StringIO, io.StringIO]]:
+    """cwd, the environment `run` gives a subprocess and the standard streams, as a subprocess would have them;
+    the MkDocs logger's level (township-archive sets it) restored afterwards."""
+    saved_env = {key: os.environ.get(key) for key in ENV}
+    logger = logging.getLogger("mkdocs")
+    level = logger.level
+    out, err = io.StringIO(), io.StringIO()
+    os.environ.update(ENV)
+    try:
+        with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            yield out, err
+    finally:
+        logger.setLevel(level)
+        for key, value in saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def cli_in_process(cwd: Path, *args: str) -> Run:
+    """`township-archive ARGS` run from `cwd`, in this process: the same `main`, output and exit code as
+    the command, without starting Python and importing everything again for each run."""
+    from township_archive import cli
+
+    with _in_process(cwd) as (out, err):
+        code = cli.main(list(args))
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+class _Lines(logging.Handler):
+    def __init__(self, lines: list[str]):
+        super().__init__(logging.INFO)
+        self.lines = lines
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f"{record.levelname:<8} -  {record.getMessage()}")
 
 
 class Project:
@@ -55,6 +133,37 @@ class Project:
 
     def cli(self, *args: str) -> Run:
         return run([str(BIN / "township-archive"), *args], self.root)
+
+    def cli_in_process(self, *args: str) -> Run:
+        return cli_in_process(self.root, *args)
+
+    def mkdocs_build_in_process(self, site_dir: str = "site") -> Run:
+        """`mkdocs build --strict` as MkDocs' command line runs it, in this process (as `mkdocs serve` rebuilds
+        in its own); its log is the output. The session's sample build runs the real command."""
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+        from mkdocs.exceptions import Abort
+
+        lines: list[str] = []
+        handler = _Lines(lines)
+        logger = logging.getLogger("mkdocs")
+        with _in_process(self.root) as (out, err):
+            logger.addHandler(handler)
+            logger.setLevel(logging.INFO)
+            try:
+                config = load_config(str(self.root / "mkdocs.yml"), strict=True, site_dir=site_dir)
+                config.plugins.on_startup(command="build", dirty=False)
+                try:
+                    build(config)
+                finally:
+                    config.plugins.on_shutdown()
+                code = 0
+            except Abort as error:
+                lines.append(error.format_message())
+                code = 1
+            finally:
+                logger.removeHandler(handler)
+        return Run(code, out.getvalue() + "\n".join(lines), err.getvalue())
 
 
 def copy_project(destination: Path) -> Project:
@@ -105,9 +214,22 @@ def plan_settings(root: Path, **changes):
 
 
 @pytest.fixture(scope="session")
-def sample_project(tmp_path_factory) -> Project:
+def sample_cache(tmp_path_factory) -> Path:
+    """The sample's pictures processed once, in process, by `township-archive check` (the build's own
+    pipeline): the image cache every copy of the project starts with, as a staff machine's would."""
+    copy = copy_project(tmp_path_factory.mktemp("cache") / "project")
+    result = copy.cli_in_process("check")
+    assert "Traceback" not in result.output, result.output
+    cache = copy.root / ".cache"
+    assert any(path.is_file() for path in cache.rglob("*")), result.output
+    return cache
+
+
+@pytest.fixture(scope="session")
+def sample_project(tmp_path_factory, sample_cache: Path) -> Project:
     """The repository's own sample archive, built once in strict mode."""
     built = copy_project(tmp_path_factory.mktemp("sample") / "project")
+    shutil.copytree(sample_cache, built.root / ".cache")
     result = built.mkdocs_build()
     assert result.returncode == 0, result.output
     return built
@@ -118,12 +240,25 @@ def sample_site(sample_project: Project) -> Path:
     return sample_project.root / "site"
 
 
-@pytest.fixture
-def project(tmp_path: Path, sample_project: Project) -> Project:
-    """A fresh copy to break; it starts with the sample's image cache, as a staff machine would."""
-    copy = copy_project(tmp_path / "project")
-    shutil.copytree(sample_project.root / ".cache", copy.root / ".cache")
+def _link(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def cached_copy(destination: Path, cache: Path) -> Project:
+    """A copy of the project with `cache` as its image cache. The cache's files are hard links: the pipeline
+    never writes into a file it has written (new entries are renamed into place, the index replaced)."""
+    copy = copy_project(destination)
+    shutil.copytree(cache, copy.root / ".cache", copy_function=_link)
     return copy
+
+
+@pytest.fixture
+def project(tmp_path: Path, sample_cache: Path) -> Project:
+    """A fresh copy to break; it starts with the sample's image cache, as a staff machine would."""
+    return cached_copy(tmp_path / "project", sample_cache)
 
 
 def article(
@@ -176,6 +311,15 @@ def published_articles() -> list[tuple[str, dict]]:
 
 
 BUNDLE_GLOB = "*-offline-*.zip"
+REAL_SITE = "https://www.qzx.gov.cn/"
+
+
+def unzip(zip_path: Path, target: Path) -> Path:
+    """The bundle's folder, unpacked into `target`."""
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(target)
+    (folder,) = [p for p in target.iterdir() if p.is_dir()]
+    return folder
 
 
 def build_offline(project: Project, *args: str) -> Path:
@@ -187,16 +331,65 @@ def build_offline(project: Project, *args: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def offline_zip(tmp_path_factory, sample_project) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("offline") / "project")
-    shutil.copytree(sample_project.root / ".cache", project.root / ".cache")
-    return build_offline(project)
+def offline_zip(tmp_path_factory, sample_cache: Path) -> Path:
+    return build_offline(cached_copy(tmp_path_factory.mktemp("offline") / "project", sample_cache))
 
 
 @pytest.fixture(scope="session")
 def unpacked(offline_zip: Path, tmp_path_factory) -> Path:
-    target = tmp_path_factory.mktemp("usb")
-    with zipfile.ZipFile(offline_zip) as archive:
-        archive.extractall(target)
-    (folder,) = [p for p in target.iterdir() if p.is_dir()]
-    return folder
+    return unzip(offline_zip, tmp_path_factory.mktemp("usb"))
+
+
+KIOSK_IDLE_SECONDS = 3
+OUTSIDE_BODY = """\
+本文资料参考[广西壮族自治区人民政府门户网站](https://www.gxzf.gov.cn/)公开的信息，
+原始档案见 <https://www.example.org/dang-an/1937/>，有疑问请来信 <mailto:archive@example.org>。
+
+曲樟乡的客家围屋保存完好[^1]，[北海市人民政府网](http://www.beihai.gov.cn/)也曾报道。
+
+[^1]: 围屋的介绍见[走进曲樟](kejia-xiangzhen.md)。
+"""
+
+
+@pytest.fixture(scope="session")
+def kiosk(tmp_path_factory, sample_cache: Path) -> Path:
+    """The kiosk bundle of a copy of the sample whose idle time is KIOSK_IDLE_SECONDS and which has one more
+    article (kejia-wenhua/wai-bu-lian-jie/), with links to other sites in its body; unpacked."""
+    project = cached_copy(tmp_path_factory.mktemp("kiosk") / "project", sample_cache)
+    config = project.root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "idle_seconds: 180" in text
+    config.write_text(text.replace("idle_seconds: 180", f"idle_seconds: {KIOSK_IDLE_SECONDS}"), encoding="utf-8")
+    project.write("kejia-wenhua/wai-bu-lian-jie.md", article(
+        title="客家围屋的外部资料", slug="wai-bu-lian-jie", date="2024-06-01", body=OUTSIDE_BODY))
+    zip_path = build_offline(project, "--kiosk")
+    assert zip_path.name.endswith("-kiosk.zip")
+    return unzip(zip_path, project.root / "usb")
+
+
+@dataclass
+class RealSite:
+    """The sample with a real site_url (so with QR codes): its web site, offline copy and kiosk copy."""
+
+    project: Project
+    offline: Path
+    kiosk_zip: Path
+    kiosk: Path
+
+    @property
+    def site(self) -> Path:
+        return self.project.root / "site"
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory, sample_cache: Path) -> RealSite:
+    root = tmp_path_factory.mktemp("real")
+    project = cached_copy(root / "project", sample_cache)
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("https://www.example.gov.cn/", REAL_SITE), encoding="utf-8")
+    built = project.mkdocs_build()  # --strict
+    assert built.returncode == 0, built.output
+    offline = unzip(build_offline(project), root / "usb")
+    shutil.rmtree(project.root / "dist")
+    kiosk_zip = build_offline(project, "--kiosk")
+    return RealSite(project, offline, kiosk_zip, unzip(kiosk_zip, root / "kiosk"))

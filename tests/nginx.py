@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import tiers
 from township_archive.serving import archive_redirects, write_nginx_snippets
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,6 +99,7 @@ http {{
 
 def check_config(config: Path) -> subprocess.CompletedProcess:
     """`nginx -t` on a configuration written by write_config."""
+    tiers.require("nginx", "nginx -t")
     return subprocess.run([NGINX, "-t", "-p", str(config.parent), "-c", str(config)], capture_output=True, text=True, check=False)
 
 
@@ -140,6 +142,7 @@ def nginx_serving(
 ) -> Iterator[str]:
     """The site on a free loopback port. `redirects` default to the aliases of the project the site
     was built from (mkdocs.yml beside it), as `township-archive build` writes them."""
+    tiers.require("nginx", "nginx")
     if redirects is None:
         redirects = project_redirects(site.parent / "mkdocs.yml")
     prefix = workdir / "nginx"

@@ -1,4 +1,5 @@
-"""The staff's tools, driven as staff drive them: subprocesses in a temporary copy of the project."""
+"""The staff's tools, driven as staff drive them, in a temporary copy of the project: each rule in process
+(the CLI's `main`), each command (new, import, review, publish, report) once as a subprocess, end to end."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def snapshot(project: Project) -> dict[str, bytes]:
 
 
 def codes(project: Project, *extra: str) -> list[tuple[str, str, int]]:
-    result = project.cli("check", "--format", "json", "--today", TODAY, *extra)
+    result = project.cli_in_process("check", "--format", "json", "--today", TODAY, *extra)
     return [(p["code"], p["path"], p["line"]) for p in json.loads(result.stdout)["problems"]]
 
 
@@ -34,7 +35,7 @@ def codes(project: Project, *extra: str) -> list[tuple[str, str, int]]:
 
 def test_new_refuses_an_unknown_section(project: Project):
     before = snapshot(project)
-    result = project.cli("new", "标题", "--section", "不存在")
+    result = project.cli_in_process("new", "标题", "--section", "不存在")
     assert result.returncode == 2 and "没有名为“不存在”的栏目" in result.output
     assert snapshot(project) == before
 
@@ -72,6 +73,7 @@ def make_docx(path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_import_docx_keeps_structure_and_extracts_images(project: Project, tmp_path: Path):
     source = make_docx(tmp_path / "培训.docx")
     result = project.cli("import", str(source), "--section", "客家文化", "--today", TODAY)
@@ -88,8 +90,8 @@ def test_import_docx_keeps_structure_and_extracts_images(project: Project, tmp_p
     assert len(images) == 2
     for name in images:
         assert f"({path.stem}/{name})" in text
-    assert project.cli("check", "--today", TODAY).returncode == 0
-    assert project.mkdocs_build().returncode == 0
+    assert project.cli_in_process("check", "--today", TODAY).returncode == 0
+    assert project.mkdocs_build_in_process().returncode == 0
 
 
 def test_import_news_text_moves_trailing_notice_into_rights(project: Project, tmp_path: Path):
@@ -100,7 +102,7 @@ def test_import_news_text_moves_trailing_notice_into_rights(project: Project, tm
         "版权声明：本文版权归北海日报社所有，未经授权不得转载。\n联系电话：（示例）\n法律顾问：（示例）律师事务所\n",
         encoding="utf-8",
     )
-    result = project.cli("import", str(source), "--section", "kejia-wenhua")
+    result = project.cli_in_process("import", str(source), "--section", "kejia-wenhua")
     assert result.returncode == 0, result.output
     path = project.docs / "kejia-wenhua/qu-zhang-xiang-ju-ban-li-zhi-cai-zhai.md"
     meta = front_matter(path)
@@ -112,7 +114,7 @@ def test_import_news_text_moves_trailing_notice_into_rights(project: Project, tm
     assert meta["rights"]["holder"] == "北海日报社" and meta["rights"]["original_source"] == "北海日报"
     assert "版权声明" not in body and "联系电话" not in body and "法律顾问" not in body
     assert "现场游客众多。" in body
-    assert project.cli("check", "--today", TODAY).returncode == 0
+    assert project.cli_in_process("check", "--today", TODAY).returncode == 0
 
 
 def test_import_html_is_sanitised(project: Project, tmp_path: Path):
@@ -123,7 +125,7 @@ def test_import_html_is_sanitised(project: Project, tmp_path: Path):
         "<iframe src='https://evil.example/'></iframe><p>欢迎参加。</p></body></html>",
         encoding="utf-8",
     )
-    assert project.cli("import", str(source), "--section", "dangjian").returncode == 0
+    assert project.cli_in_process("import", str(source), "--section", "dangjian").returncode == 0
     text = (project.docs / "dangjian/xiang-cun-ye-xiao-kai-ke.md").read_text(encoding="utf-8")
     assert "**防诈骗**" in text and "欢迎参加" in text
     for bad in ("<script", "alert(", "onclick", "iframe", "evil.example"):
@@ -142,7 +144,7 @@ def test_import_refuses_bad_files_and_writes_nothing(project: Project, tmp_path:
     source = tmp_path / name
     source.write_bytes(content)
     before = snapshot(project)
-    result = project.cli("import", str(source), "--section", "dangjian")
+    result = project.cli_in_process("import", str(source), "--section", "dangjian")
     assert result.returncode == 2 and words in result.output and "Traceback" not in result.output
     assert snapshot(project) == before
 
@@ -195,14 +197,14 @@ def test_empty_and_stale_sections(project: Project):
 
 def test_report_is_a_chinese_page_outside_the_site(project: Project):
     project.write("dangjian/dai-shen.md", article(title="待审稿件", slug="dai-shen", status="review"))
-    result = project.cli("report", "--today", TODAY)
+    result = project.cli_in_process("report", "--today", TODAY)
     assert result.returncode == 0, result.output
     report = project.root / "reports/内容报告.html"
     html = report.read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in html
     for words in ("各栏目情况", "党建成果", "等待审核的文章", "待审稿件", "初审", "检查发现的问题", "没有更新"):
         assert words in html
-    refused = project.cli("report", "--output", "site/report.html")
+    refused = project.cli_in_process("report", "--output", "site/report.html")
     assert refused.returncode == 2 and "不能写进 site/" in refused.output
 
 
@@ -307,3 +309,11 @@ def test_picture_credits_name_pictures_by_number_and_caption_never_by_file_name(
         "dangjian/dai-pao/image-2.jpg": "图2“线上辅导课堂”",
         "dangjian/dai-pao/image-3.jpg": "图3",
     }
+
+
+@pytest.mark.slow
+def test_report_command_end_to_end(project: Project):
+    result = project.cli("report", "--today", TODAY)
+    assert result.returncode == 0, result.output
+    assert "内容报告已生成" in result.output
+    assert '<html lang="zh-CN">' in (project.root / "reports/内容报告.html").read_text(encoding="utf-8")

@@ -1,7 +1,7 @@
 """`verify` of the offline bundle: streaming hashes, unsafe entry names reported, nothing ever extracted.
 
 In-process, on small bundles built the way `township-archive offline` builds them; one subprocess
-measures the memory of verifying a zip with a very large entry.
+measures the memory of verifying a zip with a very large entry (`slow`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import BIN, ROOT, run
+from conftest import ROOT, cli_in_process
 from township_archive.bundle import package as bundle
 
 ROOT_NAME = "quzhang-archive-offline-20250320"
@@ -140,7 +140,7 @@ def test_the_cli_prints_entry_names_as_text(bundle_zip: Path, tmp_path: Path):
     """An entry named like Rich markup is shown as written, not read as markup (which used to raise)."""
     with zipfile.ZipFile(bundle_zip, "a") as archive:
         archive.writestr("../[/][bold]x[/].txt", b"owned")
-    result = run([str(BIN / "township-archive"), "verify", str(bundle_zip)], tmp_path)
+    result = cli_in_process(tmp_path, "verify", str(bundle_zip))
     assert result.returncode == 1 and "Traceback" not in result.output, result.output
     assert "../[/][bold]x[/].txt" in result.stdout and "校验未通过" in result.stdout
 
@@ -149,6 +149,7 @@ ZERO_BYTES = 1536 * 1024 * 1024  # 1.5 GB: far more than the memory the check ma
 CHUNK = 16 * 1024 * 1024
 
 
+@pytest.mark.slow
 def test_a_very_large_entry_verifies_in_bounded_memory(tmp_path: Path):
     assert shutil.disk_usage(tmp_path).free > 4 * 1024**3, "needs a few GB free for a safe margin"
     zip_path = tmp_path / f"{ROOT_NAME}.zip"

@@ -90,6 +90,7 @@ def test_build_never_replaces_the_sources_or_the_project(tmp_path: Path, capsys,
     assert sorted(p.relative_to(project.root) for p in project.root.rglob("*")) == before
 
 
+@pytest.mark.slow  # the report reads the sample's pictures first (about 5 s)
 def test_unreadable_configuration_and_unwritable_outputs_are_explained(tmp_path: Path, capsys):
     project = copy_project(tmp_path / "project")
     config = project.root / "mkdocs.yml"

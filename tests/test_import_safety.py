@@ -384,7 +384,7 @@ def test_oversized_and_non_regular_inputs_are_refused(tmp_path: Path):
 def test_cli_refuses_a_zip_bomb_in_chinese_and_writes_nothing(project: Project, tmp_path: Path):
     bomb = zip_with(tmp_path / "炸弹.docx", {"[Content_Types].xml": b"<Types/>", "word/document.xml": 300 * 1024 * 1024})
     before = sorted(p.relative_to(project.docs).as_posix() for p in project.docs.rglob("*"))
-    result = project.cli("import", str(bomb), "--section", "dangjian")
+    result = project.cli_in_process("import", str(bomb), "--section", "dangjian")
     assert result.returncode == 2, result.output
     assert "Traceback" not in result.output
     assert "Word 文件 炸弹.docx 解压后有 300 MB，超过上限 200 MB" in result.output and "压缩炸弹" in result.output
@@ -392,6 +392,6 @@ def test_cli_refuses_a_zip_bomb_in_chinese_and_writes_nothing(project: Project, 
 
     # A path that reads like Rich markup is printed as written (it used to end in a MarkupError traceback).
     odd = tmp_path / "[" / "b]" / "没有.txt"
-    result = project.cli("import", str(odd), "--section", "dangjian")
+    result = project.cli_in_process("import", str(odd), "--section", "dangjian")
     assert result.returncode == 2 and "Traceback" not in result.output, result.output
     assert f"找不到要导入的文件 {odd}" in result.output.replace("\n", "")

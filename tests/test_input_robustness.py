@@ -461,7 +461,7 @@ def test_a_config_typo_stops_mkdocs_build_with_a_chinese_message(tmp_path: Path)
     assert "\n      sections:\n" in text
     config.write_text(text.replace("\n      sections:\n", "\n      sectons:\n"), encoding="utf-8")
     line = config.read_text(encoding="utf-8").split("\n").index("      sectons:") + 1
-    result = project.mkdocs_build()
+    result = project.mkdocs_build_in_process()
     assert result.returncode != 0
     assert f"mkdocs.yml 第 {line} 行" in result.output
     assert "sectons 不是可用的选项。是不是想写 sections？" in result.output

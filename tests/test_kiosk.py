@@ -1,61 +1,29 @@
 """The kiosk bundle as the education base's touch screens run it: a closed exhibit that resets itself.
 
 Chromium in kiosk mode, no keyboard, no network: pages opened from file:// of the unpacked kiosk
-bundle, with every request to another host blocked and recorded (browser.py). The bundle is built
-once for the module from a copy of the project whose idle time is a few seconds and which has one
-more article, with links to other sites in its body.
+bundle, with every request to another host blocked and recorded (browser.py). The bundle is the
+session's `kiosk` (conftest.py): a copy of the project whose idle time is a few seconds and which has
+one more article, with links to other sites in its body.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
-import zipfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 from browser import browser_page
-from conftest import Project, article, build_offline, copy_project
+from conftest import KIOSK_IDLE_SECONDS as IDLE_SECONDS
 
-IDLE_SECONDS = 3
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
 LANDSCAPE = {"width": 1920, "height": 1080}
 PORTRAIT = {"width": 1080, "height": 1920}
 TARGET = 48  # CSS px, as README promises
 OUTSIDE = "kejia-wenhua/wai-bu-lian-jie/index.html"  # the added article with links to other sites
 FIGURES = "kejia-wenhua/kejia-xiangzhen/index.html"  # a sample article with a gallery
 PROSE = "jiaoyu-jidi/songhu-kangzhan/index.html"  # a sample article of plain paragraphs
-OUTSIDE_BODY = """\
-本文资料参考[广西壮族自治区人民政府门户网站](https://www.gxzf.gov.cn/)公开的信息，
-原始档案见 <https://www.example.org/dang-an/1937/>，有疑问请来信 <mailto:archive@example.org>。
-
-曲樟乡的客家围屋保存完好[^1]，[北海市人民政府网](http://www.beihai.gov.cn/)也曾报道。
-
-[^1]: 围屋的介绍见[走进曲樟](kejia-xiangzhen.md)。
-"""
-
-
-@pytest.fixture(scope="module")
-def kiosk_project(tmp_path_factory, sample_project: Project) -> Project:
-    project = copy_project(tmp_path_factory.mktemp("kiosk") / "project")
-    shutil.copytree(sample_project.root / ".cache", project.root / ".cache")
-    config = project.root / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    assert "idle_seconds: 180" in text
-    config.write_text(text.replace("idle_seconds: 180", f"idle_seconds: {IDLE_SECONDS}"), encoding="utf-8")
-    project.write("kejia-wenhua/wai-bu-lian-jie.md", article(
-        title="客家围屋的外部资料", slug="wai-bu-lian-jie", date="2024-06-01", body=OUTSIDE_BODY))
-    return project
-
-
-@pytest.fixture(scope="module")
-def kiosk(kiosk_project: Project) -> Path:
-    zip_path = build_offline(kiosk_project, "--kiosk")
-    target = kiosk_project.root / "usb"
-    with zipfile.ZipFile(zip_path) as bundle:
-        bundle.extractall(target)
-    (folder,) = [p for p in target.iterdir() if p.is_dir()]
-    return folder
 
 
 def pages_of(folder: Path) -> list[Path]:

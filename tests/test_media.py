@@ -208,10 +208,11 @@ def _photo_article(project: Project) -> Path:
     return project.write("dangjian/tu-pian.md", article(title="图片测试", slug="tu-pian", extra="photographer: 王五", body=body))
 
 
+@pytest.mark.slow
 def test_article_photos_become_credited_figures_gallery_and_lightbox(project: Project):
     source = _photo_article(project)
     originals = {p: p.read_bytes() for p in source.parent.rglob("*") if p.is_file()}
-    result = project.mkdocs_build()
+    result = project.mkdocs_build_in_process()
     assert result.returncode == 0, result.output
     site = project.root / "site"
     page = site / "dangjian/tu-pian/index.html"
@@ -240,7 +241,7 @@ def test_article_photos_become_credited_figures_gallery_and_lightbox(project: Pr
         assert ImageStat.Stat(ImageChops.difference(a.crop(middle), b.crop(middle))).mean[0] < 2
         assert "李四" in xmp_text(a)
 
-    again = project.mkdocs_build()
+    again = project.mkdocs_build_in_process()
     assert "新处理 0 张" in again.output
 
 
@@ -258,7 +259,7 @@ def test_bad_images_fail_the_build_with_article_image_and_reason(project: Projec
         "![太小](huai-tu/tiny.jpg)", "![](huai-tu/ok.jpg)",
     ])
     project.write("dangjian/huai-tu.md", article(title="坏图片", slug="huai-tu", body=body + "\n"))
-    result = project.mkdocs_build()
+    result = project.mkdocs_build_in_process()
     assert result.returncode != 0
     out = result.output
     expected = [
@@ -276,7 +277,7 @@ def test_bad_images_fail_the_build_with_article_image_and_reason(project: Projec
     assert "Traceback" not in out
     assert list((project.root / ".cache/media").rglob("ok.*.960.jpg"))  # the good image was still processed
 
-    check = project.cli("check")
+    check = project.cli_in_process("check")
     assert check.returncode == 1
     assert "docs/dangjian/huai-tu.md:11" in check.stdout and "缺少替代文字" in check.stdout
 

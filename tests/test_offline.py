@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 import shutil
-import zipfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pytest
 from browser import browser_page, search
 from conftest import Project, build_offline
 
@@ -27,28 +27,32 @@ def local_targets(page_path: Path, html: str) -> list[tuple[str, Path]]:
 
 
 def test_every_page_works_from_file_with_no_network(unpacked: Path):
+    """What each page loads is a file of the bundle, and links to the network carry the 需联网 mark.
+    Every page of this same bundle is also opened in Chromium from file://, with no network, no blocked
+    request and no script error, by the walk in test_offline_links.py, which clicks every link."""
     pages = sorted(unpacked.rglob("*.html"))
     assert len(pages) > 40
     broken = []
-    with browser_page() as (page, watch):
-        for path in pages:
-            page.goto(path.as_uri())
-            page.wait_for_load_state("load")
-            html = path.read_text(encoding="utf-8")
-            broken += [f"{path.relative_to(unpacked)} -> {link}" for link, target in local_targets(path, html) if not target.exists()]
-            for href in re.findall(r'<a [^>]*href="(https?://[^"]+)"[^>]*>', html):
-                tag = re.search(r'<a [^>]*href="' + re.escape(href) + r'"[^>]*>', html).group(0)
-                assert "ta-external" in tag, f"{path.relative_to(unpacked)}: external link without the 需联网 mark: {href}"
-        fresh = page.context.new_page()  # a new visitor at the kiosk, not the tab that visited every page
-        fresh.on("pageerror", lambda error: watch.console_errors.append(str(error)))
-        fresh.goto((unpacked / "index.html").as_uri())
-        results = search(fresh, "陈铭枢")
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        broken += [f"{path.relative_to(unpacked)} -> {link}" for link, target in local_targets(path, html) if not target.exists()]
+        for href in re.findall(r'<a [^>]*href="(https?://[^"]+)"[^>]*>', html):
+            tag = re.search(r'<a [^>]*href="' + re.escape(href) + r'"[^>]*>', html).group(0)
+            assert "ta-external" in tag, f"{path.relative_to(unpacked)}: external link without the 需联网 mark: {href}"
     assert broken == []
+
+
+@pytest.mark.browser
+def test_a_new_visitor_finds_an_article_by_searching(unpacked: Path):
+    with browser_page() as (page, watch):  # a new visitor at the kiosk: nothing opened before
+        page.goto((unpacked / "index.html").as_uri())
+        results = search(page, "陈铭枢")
     assert watch.blocked == []
     assert watch.console_errors == []
     assert "陈铭枢生平简介" in results
 
 
+@pytest.mark.browser
 def test_offline_copy_looks_like_the_site_and_marks_network_links(unpacked: Path):
     html = (unpacked / "jiaoyu-jidi/chen-mingshu-shengping/index.html").read_text(encoding="utf-8")
     assert "offline.css" in html and "iframe-worker.js" in html
@@ -65,13 +69,13 @@ def test_bundle_has_guide_manifest_and_verifies(offline_zip: Path, unpacked: Pat
     assert (unpacked / "SHA256SUMS").is_file()
     ok = project.cli("verify", str(offline_zip))
     assert ok.returncode == 0 and "校验通过" in ok.stdout
-    assert project.cli("verify", str(unpacked)).returncode == 0
+    assert project.cli_in_process("verify", str(unpacked)).returncode == 0
 
     changed = project.root / "changed"
     shutil.copytree(unpacked, changed)
     (changed / "about.html").write_text("被改过", encoding="utf-8")
     (changed / "tags/index.html").unlink()
-    result = project.cli("verify", str(changed))
+    result = project.cli_in_process("verify", str(changed))
     assert result.returncode == 1
     assert "文件已被改动：about.html" in result.stdout and "缺少文件：tags/index.html" in result.stdout
 
@@ -91,15 +95,9 @@ def test_bundle_keeps_only_kiosk_sized_images(unpacked: Path):
     assert not list(unpacked.rglob("*.map"))
 
 
-def test_kiosk_mode_has_big_touch_targets_a_home_button_and_goes_home_when_idle(project: Project):
-    config = project.root / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("idle_seconds: 180", "idle_seconds: 2"), encoding="utf-8")
-    zip_path = build_offline(project, "--kiosk")
-    assert zip_path.name.endswith("-kiosk.zip")
-    target = project.root / "usb"
-    with zipfile.ZipFile(zip_path) as archive:
-        archive.extractall(target)
-    (folder,) = [p for p in target.iterdir() if p.is_dir()]
+@pytest.mark.browser
+def test_kiosk_mode_has_big_touch_targets_a_home_button_and_goes_home_when_idle(kiosk: Path):
+    folder = kiosk  # the session's kiosk bundle: it returns home after KIOSK_IDLE_SECONDS (3)
     with browser_page(width=1920, height=1080) as (page, watch):
         page.goto((folder / "dangjian/shifan-chuangjian/index.html").as_uri())
         home = page.locator("a.ta-kiosk-home")

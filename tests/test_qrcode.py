@@ -9,9 +9,7 @@ from __future__ import annotations
 import gzip
 import io
 import re
-import shutil
 import xml.etree.ElementTree as ET
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -19,7 +17,7 @@ import segno
 import zxingcpp
 from accessibility import axe_violations
 from browser import browser_page
-from conftest import Project, build_offline, copy_project, published_articles
+from conftest import REAL_SITE, Project, RealSite, published_articles
 from PIL import Image
 from search_quality import serve
 from test_visitor import HTML_BUDGET, page_weight
@@ -28,7 +26,6 @@ from township_archive.rights.qrcode import QUIET_ZONE, qr_svg
 from township_archive.site_checks import site_url_placeholder, site_url_problems
 
 SVG = "{http://www.w3.org/2000/svg}"
-REAL_SITE = "https://www.qzx.gov.cn/"
 ARTICLE = "jiaoyu-jidi/chen-mingshu-shengping/"
 URLS = [
     REAL_SITE + ARTICLE,
@@ -90,6 +87,7 @@ def test_the_path_paints_exactly_the_symbols_modules_and_decodes(url: str):
     assert decode(png.getvalue()) == [url]
 
 
+@pytest.mark.browser
 def test_qr_svg_as_chromium_draws_it_scans_at_small_sizes_on_a_black_page():
     url = URLS[0]
     with browser_page() as (page, _watch):
@@ -138,7 +136,7 @@ def test_sample_placeholder_site_url_has_no_qr_code_and_check_warns(sample_site:
     for site in (sample_site, unpacked):  # the session's sample builds passed `--strict` with this site_url
         html = (site / ARTICLE / "index.html").read_text(encoding="utf-8")
         assert "ta-qr" not in html and "本文网址的二维码" not in html
-    result = project.cli("check", "--today", "2025-03-02")
+    result = project.cli_in_process("check", "--today", "2025-03-02")
     assert result.returncode == 0, result.output  # a warning, not an error
     line = next(n for n, text in enumerate((project.root / "mkdocs.yml").read_text(encoding="utf-8").splitlines(), 1)
                 if text.startswith("site_url:"))
@@ -149,42 +147,16 @@ def test_sample_placeholder_site_url_has_no_qr_code_and_check_warns(sample_site:
 # --- a project with a real site_url: the web site, the offline and the kiosk copies ---------------------
 
 
-class RealSite:
-    def __init__(self, project: Project, offline: Path, kiosk: Path):
-        self.project, self.site, self.offline, self.kiosk = project, project.root / "site", offline, kiosk
-
-
-def _unzip(zip_path: Path, target: Path) -> Path:
-    with zipfile.ZipFile(zip_path) as archive:
-        archive.extractall(target)
-    (folder,) = [p for p in target.iterdir() if p.is_dir()]
-    return folder
-
-
-@pytest.fixture(scope="module")
-def real(tmp_path_factory, sample_project: Project) -> RealSite:
-    root = tmp_path_factory.mktemp("qr")
-    project = copy_project(root / "project")
-    shutil.copytree(sample_project.root / ".cache", project.root / ".cache")
-    config = project.root / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("https://www.example.gov.cn/", REAL_SITE), encoding="utf-8")
-    built = project.mkdocs_build()  # --strict
-    assert built.returncode == 0, built.output
-    offline = _unzip(build_offline(project), root / "usb")
-    shutil.rmtree(project.root / "dist")
-    kiosk = _unzip(build_offline(project, "--kiosk"), root / "kiosk")
-    return RealSite(project, offline, kiosk)
-
-
 def _permalink(page) -> str:
     return page.locator("#ta-permalink").get_attribute("href")
 
 
-def test_every_offline_article_shows_a_qr_code_of_its_own_permalink(real: RealSite):
+@pytest.mark.browser
+def test_every_offline_article_shows_a_qr_code_of_its_own_permalink(real_site: RealSite):
     articles = [path for path, _meta in published_articles()]
     with browser_page() as (page, watch):
         for path in articles:
-            page.goto((real.offline / path).as_uri())
+            page.goto((real_site.offline / path).as_uri())
             code = page.locator("figure.ta-qr")
             assert code.is_visible(), path
             assert code.locator("figcaption").inner_text() == "用手机扫码，回家继续阅读"
@@ -194,9 +166,10 @@ def test_every_offline_article_shows_a_qr_code_of_its_own_permalink(real: RealSi
     assert not watch.blocked and not watch.console_errors
 
 
-def test_offline_qr_code_still_scans_in_high_contrast_mode(real: RealSite):
+@pytest.mark.browser
+def test_offline_qr_code_still_scans_in_high_contrast_mode(real_site: RealSite):
     with browser_page() as (page, watch):
-        page.goto((real.offline / ARTICLE / "index.html").as_uri())
+        page.goto((real_site.offline / ARTICLE / "index.html").as_uri())
         page.locator("[data-ta-toggle-contrast]").click()
         assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(0, 0, 0)"
         code = page.locator("figure.ta-qr svg")
@@ -205,10 +178,11 @@ def test_offline_qr_code_still_scans_in_high_contrast_mode(real: RealSite):
     assert not watch.blocked and not watch.console_errors
 
 
-def test_offline_article_with_its_qr_code_has_no_accessibility_violation(real: RealSite):
+@pytest.mark.browser
+def test_offline_article_with_its_qr_code_has_no_accessibility_violation(real_site: RealSite):
     # Over loopback http: axe-core itself requests files, which file:// refuses. The CSP (the page's <meta>)
     # is bypassed only so that axe-core can be injected.
-    with serve(real.offline) as base, browser_page((base,), width=412, height=823, bypass_csp=True) as (page, watch):
+    with serve(real_site.offline) as base, browser_page((base,), width=412, height=823, bypass_csp=True) as (page, watch):
         page.goto(base + ARTICLE + "index.html")
         assert page.locator("figure.ta-qr").is_visible()
         assert axe_violations(page) == []
@@ -219,9 +193,10 @@ def test_offline_article_with_its_qr_code_has_no_accessibility_violation(real: R
     assert not watch.blocked  # (the offline copy, made for file://, lacks files an http visit asks for: not this test's matter)
 
 
-def test_kiosk_article_shows_the_qr_code(real: RealSite):
+@pytest.mark.browser
+def test_kiosk_article_shows_the_qr_code(real_site: RealSite):
     with browser_page(width=1080, height=1920) as (page, watch):
-        page.goto((real.kiosk / ARTICLE / "index.html").as_uri())
+        page.goto((real_site.kiosk / ARTICLE / "index.html").as_uri())
         assert "kiosk.css" in page.content()
         code = page.locator("figure.ta-qr")
         assert code.is_visible()
@@ -229,8 +204,9 @@ def test_kiosk_article_shows_the_qr_code(real: RealSite):
     assert not watch.blocked and not watch.console_errors
 
 
-def test_web_site_prints_the_qr_code_but_does_not_show_it_on_screen(real: RealSite):
-    with serve(real.site) as base, browser_page((base,)) as (page, watch):
+@pytest.mark.browser
+def test_web_site_prints_the_qr_code_but_does_not_show_it_on_screen(real_site: RealSite):
+    with serve(real_site.site) as base, browser_page((base,)) as (page, watch):
         page.goto(base + ARTICLE)
         code = page.locator("figure.ta-qr")
         assert code.count() == 1 and not code.is_visible()
@@ -240,17 +216,17 @@ def test_web_site_prints_the_qr_code_but_does_not_show_it_on_screen(real: RealSi
     assert not watch.blocked and not watch.console_errors
 
 
-def test_qr_code_costs_little_of_the_page_budget(real: RealSite):
-    page = real.site / ARTICLE / "index.html"
+def test_qr_code_costs_little_of_the_page_budget(real_site: RealSite):
+    page = real_site.site / ARTICLE / "index.html"
     html = page.read_text(encoding="utf-8")
     figure = re.search(r'\s*<figure class="ta-qr">.*?</figure>', html, re.DOTALL).group(0)
     without = len(gzip.compress(html.replace(figure, "").encode(), 6))
     assert len(gzip.compress(html.encode(), 6)) - without < 1024
     for path, _meta in published_articles():
-        assert page_weight(real.site, path.removesuffix("index.html"))[0] <= HTML_BUDGET, path
+        assert page_weight(real_site.site, path.removesuffix("index.html"))[0] <= HTML_BUDGET, path
 
 
-def test_check_is_quiet_about_a_real_site_url(real: RealSite):
-    result = real.project.cli("check", "--today", "2025-03-02")
+def test_check_is_quiet_about_a_real_site_url(real_site: RealSite):
+    result = real_site.project.cli_in_process("check", "--today", "2025-03-02")
     assert result.returncode == 0, result.output
     assert "site-url-placeholder" not in result.stdout

@@ -392,6 +392,7 @@ def test_the_lead_paragraph_would_never_make_the_slug():
 # --- the command, as staff run it ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_import_command_on_a_release_without_title(tmp_path: Path):
     project = copy_project(tmp_path / "project")
     today = "2026-11-21"

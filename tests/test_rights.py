@@ -204,7 +204,7 @@ def test_feed_autodiscovery_on_every_page(sample_site: Path):
 
 def test_alias_that_takes_another_articles_address_is_refused(project: Project):
     project.write("dangjian/a.md", article(title="甲", slug="jia-wen", extra="aliases: [bisai-huojiang]"))
-    result = project.cli("check")
+    result = project.cli_in_process("check")
     assert result.returncode == 1
     assert "docs/dangjian/a.md:9" in result.stdout and "旧网址 /dangjian/bisai-huojiang/ 已被" in result.stdout
 

@@ -278,11 +278,9 @@ def test_feeds_stay_well_formed_xml_whatever_the_text():
     assert parsed.find("title").text == "标题<&>"
 
 
-def test_check_reports_what_the_policy_would_remove_from_a_draft(tmp_path: Path):
-    from conftest import copy_project
+def test_check_reports_what_the_policy_would_remove_from_a_draft(project):
     from township_archive.cli import check_project
 
-    project = copy_project(tmp_path / "project")
     project.write("dangjian/cao-gao.md", "---\ntitle: 草稿\n---\n\n第一段。\n\n<script>alert(1)</script>\n\n<b onclick=\"x\">点</b>\n")
     problems = [p for p in check_project(project.root / "mkdocs.yml")[0] if p.code == "body-removed"]
     lines = {p.message.split("：")[0]: (p.path, p.line) for p in problems}

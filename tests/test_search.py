@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from browser import browser_page, search
 from search_quality import load_queries, misses, run_queries, serve
 from township_archive.hanzi import traditional_to_simplified
@@ -72,6 +73,7 @@ def test_index_size_per_query_does_not_grow_with_the_archive():
     assert max(shard_sizes) < 64_000  # one shard stays small however many articles there are
 
 
+@pytest.mark.browser
 def test_search_data_waits_until_the_search_box_is_used(sample_site: Path):
     with serve(sample_site) as base, browser_page((base,)) as (page, watch):
         requests: list[str] = []
@@ -89,6 +91,7 @@ def test_search_data_waits_until_the_search_box_is_used(sample_site: Path):
         assert not watch.console_errors and not watch.blocked
 
 
+@pytest.mark.browser
 def test_results_show_section_date_and_a_marked_excerpt(sample_site: Path):
     with serve(sample_site) as base, browser_page((base,)) as (page, _):
         page.goto(base)
@@ -101,6 +104,7 @@ def test_results_show_section_date_and_a_marked_excerpt(sample_site: Path):
         assert "\u200b" not in first.inner_text()
 
 
+@pytest.mark.browser
 def test_every_word_of_a_query_must_match(sample_site: Path):
     with serve(sample_site) as base, browser_page((base,)) as (page, _):
         page.goto(base)
@@ -110,6 +114,7 @@ def test_every_word_of_a_query_must_match(sample_site: Path):
         assert search(page, "陈铭枢 不存在的词") == []
 
 
+@pytest.mark.browser
 def test_every_query_of_the_set_finds_its_page_online_and_offline(sample_site: Path, unpacked: Path):
     queries = load_queries()
     assert len(queries) >= 50 and len({q.category for q in queries}) == 7

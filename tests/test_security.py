@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 from browser import browser_page, search
-from conftest import BIN, BUNDLE_GLOB, Project, copy_project, historical, run
+from conftest import BIN, BUNDLE_GLOB, Project, cached_copy, historical, run
 from images import phone_photo
 from nginx import check_config, nginx_serving, write_config
 from township_archive.serving import REDIRECT_LINE, content_security_policy
+
+pytestmark = pytest.mark.slow
 
 
 def payload(label: str) -> str:
@@ -131,11 +133,10 @@ def _hostile_config(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory, sample_project: Project) -> tuple[Project, str]:
+def hostile(tmp_path_factory, sample_cache: Path) -> tuple[Project, str]:
     """The sample project with hostile text in front matter, body, villages.yml, a sidecar and mkdocs.yml,
     plus a secret beside docs/ and in the build's environment that must never reach the site."""
-    project = copy_project(tmp_path_factory.mktemp("hostile") / "project")
-    shutil.copytree(sample_project.root / ".cache", project.root / ".cache")  # the sample's photos are done
+    project = cached_copy(tmp_path_factory.mktemp("hostile") / "project", sample_cache)  # the sample's photos are done
     secret = uuid.uuid4().hex
     (project.root / "secret.txt").write_text(f"SECRET-{secret}", encoding="utf-8")
     project.write("dangjian/e-yi-wen-zhang.md", historical(HOSTILE_ARTICLE))  # published before 三审: the gate lets it through
@@ -210,6 +211,8 @@ def _read_everything(page, dialogs: list[str]) -> None:
     page.locator(".glightbox-container").wait_for(state="detached")
 
 
+@pytest.mark.browser
+@pytest.mark.nginx
 def test_no_injected_script_runs_behind_nginx(hostile_site: Path, tmp_path: Path):
     dialogs: list[str] = []
     pages = _affected_pages(hostile_site)
@@ -239,6 +242,8 @@ def test_no_injected_script_runs_behind_nginx(hostile_site: Path, tmp_path: Path
         assert violations == []
 
 
+@pytest.mark.browser
+@pytest.mark.nginx
 def test_legitimate_odd_titles_render_exactly_as_written(hostile_site: Path, tmp_path: Path):
     with nginx_serving(hostile_site, tmp_path) as base, browser_page(allowed_prefixes=(base,)) as (page, _watch):
         page.goto(base + "dangjian/qi-guai-biao-ti/")
@@ -274,6 +279,7 @@ def test_nothing_from_outside_docs_is_published(hostile, hostile_site: Path, hos
         assert not [name for name in bundle.namelist() if name.endswith((".md", ".yml", ".py"))]
 
 
+@pytest.mark.nginx
 def test_server_rules_come_from_aliases_only(hostile, hostile_site: Path, tmp_path: Path):
     project, _secret = hostile
     conf = (project.root / "dist/nginx/redirects.conf").read_text(encoding="utf-8")
@@ -290,6 +296,7 @@ def test_server_rules_come_from_aliases_only(hostile, hostile_site: Path, tmp_pa
     assert checked.returncode == 0, checked.stderr
 
 
+@pytest.mark.browser
 def test_no_injected_script_runs_in_the_offline_bundle(hostile_bundle: Path, tmp_path: Path):
     with zipfile.ZipFile(hostile_bundle) as bundle:
         bundle.extractall(tmp_path)

@@ -212,6 +212,7 @@ def test_one_origin_given_as_a_string_is_refused():
 # ---------------------------------------------------------------- behind the real nginx
 
 
+@pytest.mark.nginx
 def test_nginx_accepts_redirects_from_odd_aliases(sample_site: Path, tmp_path: Path):
     config = write_config(sample_site, tmp_path / "nginx", port=8080, redirects=archive_redirects(odd_archive()))
     checked = check_config(config)
@@ -249,6 +250,7 @@ SOURCES = {
 PUBLIC = {".well-known/security.txt": "Contact: mailto:admin@example.cn\n"}
 
 
+@pytest.mark.nginx
 def test_nginx_serves_the_site_and_nothing_else(sample_project: Project, sample_site: Path, tmp_path: Path):
     site = tmp_path / "site"
     shutil.copytree(sample_site, site)
@@ -301,6 +303,8 @@ def test_make_world_readable_leaves_links_alone(tmp_path: Path):
     assert stat.S_IMODE(outside.stat().st_mode) == 0o600
 
 
+@pytest.mark.nginx
+@pytest.mark.slow
 def test_built_site_is_readable_by_the_web_server(project: Project, tmp_path: Path):
     old_umask = os.umask(0o077)  # even a strict umask of the staff account must not hide the site
     try:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from browser import browser_page, search
 from nginx import BROTLI, fetch, nginx_serving
 from township_archive.serving import content_security_policy
+
+pytestmark = pytest.mark.nginx
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 
@@ -50,6 +53,7 @@ document.addEventListener('securitypolicyviolation', e => window.__violations.pu
 """
 
 
+@pytest.mark.browser
 def test_pages_break_no_rule_of_the_content_security_policy(sample_site: Path, tmp_path: Path):
     with nginx_serving(sample_site, tmp_path) as base, browser_page((base,)) as (page, watch):
         page.add_init_script(CSP_WATCH)

@@ -183,6 +183,7 @@ def test_typography_uses_system_cjk_fonts_and_loose_lines():
     assert "text-align: justify" in css
 
 
+@pytest.mark.slow
 def test_big_archive_paginates_and_keeps_pages_small(project: Project):
     """60 articles in one section: the section pages paginate and an article page's
     navigation does not grow with the number of articles."""
@@ -191,7 +192,7 @@ def test_big_archive_paginates_and_keeps_pages_small(project: Project):
             f"dangjian/pl-{n:03d}.md",
             article(title=f"分页测试第{n}篇", slug=f"fen-ye-{n:03d}", date=f"2023-{1 + n % 12:02d}-{1 + n % 28:02d}"),
         )
-    result = project.mkdocs_build()
+    result = project.mkdocs_build_in_process()
     assert result.returncode == 0, result.output
     site = project.root / "site"
     first = parse(site / "dangjian/index.html")
@@ -205,6 +206,7 @@ def test_big_archive_paginates_and_keeps_pages_small(project: Project):
     assert len(page.nav_links) < 30
 
 
+@pytest.mark.slow
 def test_slug_stays_when_title_changes(project: Project):
     from datetime import datetime
 
@@ -212,11 +214,11 @@ def test_slug_stays_when_title_changes(project: Project):
 
     source = project.docs / "dangjian/hongse-daipaoyuan.md"
     source.write_text(source.read_text(encoding="utf-8").replace("title: “红色代跑员”一年跑腿382次", "title: 新标题"), encoding="utf-8")
-    refused = project.mkdocs_build()  # a published article changed after it was vouched for
+    refused = project.mkdocs_build_in_process()  # a published article changed after it was vouched for
     assert refused.returncode != 0 and "请重新送审" in refused.output
     for level, name in (("初审", "张三"), ("复审", "李四"), ("终审", "王五")):  # as the review command records them
         rewrite(source, review_changes(read_front(source), level, name, datetime(2025, 3, 20)))
-    assert project.mkdocs_build().returncode == 0
+    assert project.mkdocs_build_in_process().returncode == 0
     page = project.root / "site/dangjian/hongse-daipaoyuan/index.html"
     assert "新标题" in page.read_text(encoding="utf-8")
 
@@ -227,6 +229,7 @@ def test_section_introduction_written_by_staff_heads_its_listing(sample_site: Pa
     assert "陈铭枢生平简介" in page.plain
 
 
+@pytest.mark.slow
 def test_serve_previews_drafts_with_a_banner(project: Project):
     """`make serve` runs `mkdocs serve`: drafts are visible there, marked as such."""
     import socket

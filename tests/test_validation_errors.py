@@ -1,14 +1,23 @@
 """Every kind of bad front matter gets a Chinese message with file and line, a fix
 hint and a non-zero exit, both from `township-archive check` and from
-`mkdocs build --strict`, and never a Python traceback."""
+`mkdocs build --strict`, and never a Python traceback.
+
+Each rule is checked in process (the CLI's `main`, MkDocs' build); each command once more end to end,
+as a subprocess, as staff run it. The builds that must keep the last good site share one built copy."""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import signal
+import subprocess
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
-from conftest import Project, article
+from conftest import BIN, Project, article, cached_copy
 
 PATH = "dangjian/ce-shi.md"
 
@@ -67,10 +76,7 @@ def _prepare(project: Project, case: Case) -> str:
     return f"docs/{case.path}:{case.line}"
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_check_reports_problem_in_chinese_with_file_and_line(project: Project, case: Case):
-    location = _prepare(project, case)
-    result = project.cli("check")
+def _reported_in_chinese(result, case: Case, location: str) -> None:
     assert result.returncode == 1, result.output
     assert location in result.stdout
     assert case.message in result.stdout
@@ -78,20 +84,14 @@ def test_check_reports_problem_in_chinese_with_file_and_line(project: Project, c
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_check_json_names_code_and_line(project: Project, case: Case):
-    _prepare(project, case)
-    result = project.cli("check", "--format", "json")
+def _reported_in_json(result, case: Case) -> None:
     assert result.returncode == 1
     report = json.loads(result.stdout)
     found = [(p["code"], p["path"], p["line"]) for p in report["problems"] if p["severity"] == "error"]
     assert (case.code, f"docs/{case.path}", case.line) in found
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_strict_build_fails_with_the_same_message(project: Project, case: Case):
-    location = _prepare(project, case)
-    result = project.mkdocs_build()
+def _build_refused(result, location: str, case: Case) -> None:
     assert result.returncode != 0
     assert location in result.output
     assert case.message in result.output
@@ -99,36 +99,35 @@ def test_strict_build_fails_with_the_same_message(project: Project, case: Case):
     assert "Traceback" not in result.output
 
 
-def test_failed_build_keeps_the_last_good_site(project: Project):
-    assert project.cli("build").returncode == 0
-    home = project.root / "site" / "index.html"
-    before = home.read_bytes()
-    project.write(PATH, with_line("date", "date: 2024-02-30"))
-    result = project.cli("build")
-    assert result.returncode != 0
-    assert "原来的网站（site/）保持不变" in result.output
-    assert home.read_bytes() == before
-    assert not list(project.root.glob(".site-build-*"))
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_check_reports_problem_in_chinese_with_file_and_line(project: Project, case: Case):
+    location = _prepare(project, case)
+    _reported_in_chinese(project.cli_in_process("check"), case, location)
 
 
-def test_plain_mkdocs_build_failure_does_not_empty_site_dir(project: Project):
-    """Content is validated before MkDocs cleans site_dir, so even `mkdocs build` keeps the old site."""
-    assert project.mkdocs_build().returncode == 0
-    project.write(PATH, with_line("title", None))
-    assert project.mkdocs_build().returncode != 0
-    assert (project.root / "site" / "index.html").is_file()
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_check_json_names_code_and_line(project: Project, case: Case):
+    _prepare(project, case)
+    _reported_in_json(project.cli_in_process("check", "--format", "json"), case)
 
 
-def test_sources_are_not_modified_by_a_build(project: Project):
-    before = {p: p.read_bytes() for p in project.docs.rglob("*") if p.is_file()}
-    assert project.mkdocs_build().returncode == 0
-    after = {p: p.read_bytes() for p in project.docs.rglob("*") if p.is_file()}
-    assert before == after
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_strict_build_fails_with_the_same_message(project: Project, case: Case):
+    location = _prepare(project, case)
+    _build_refused(project.mkdocs_build_in_process(), location, case)
+
+
+@pytest.mark.slow
+def test_check_command_end_to_end(project: Project):
+    """`township-archive check` as staff run it."""
+    case = CASES[1]
+    location = _prepare(project, case)
+    _reported_in_chinese(project.cli("check"), case, location)
 
 
 def test_clean_sample_passes_check(project: Project):
     # The day after the newest sample article: no column is stale, no date lies in the future.
-    result = project.cli("check", "--today", "2025-03-02")
+    result = project.cli_in_process("check", "--today", "2025-03-02")
     assert result.returncode == 0, result.output
     # The sample's site_url is a placeholder (no QR codes until a real address is set): its only warning.
     assert "内容检查通过：0 处错误、1 处警告。" in result.stdout and "[site-url-placeholder]" in result.stdout, result.stdout
@@ -137,41 +136,94 @@ def test_clean_sample_passes_check(project: Project):
 def test_google_fonts_in_theme_is_refused(project: Project):
     config = project.root / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("  font: false\n", ""), encoding="utf-8")
-    result = project.mkdocs_build()
+    result = project.mkdocs_build_in_process()
     assert result.returncode != 0
     assert "Google Fonts" in result.output and "font: false" in result.output
     assert "Traceback" not in result.output
 
 
-def test_two_builds_of_the_same_content_are_byte_identical(project: Project, tmp_path):
+# --- builds: the last good site survives every failure -------------------------------------------------------
+
+
+def _files(folder: Path) -> dict[Path, bytes]:
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@dataclass
+class Built:
+    project: Project
+    sources: dict[Path, bytes]  # docs/ before the build
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, sample_cache: Path) -> Built:
+    """One copy built with `township-archive build`. A test below that breaks an article removes it again."""
+    project = cached_copy(tmp_path_factory.mktemp("built") / "project", sample_cache)
+    sources = _files(project.docs)
+    result = project.cli("build")
+    assert result.returncode == 0, result.output
+    return Built(project, sources)
+
+
+@pytest.fixture
+def broken(built: Built):
+    """The built copy, with PATH removed again after the test."""
+    yield built.project
+    (built.project.docs / PATH).unlink(missing_ok=True)
+
+
+@pytest.mark.slow
+def test_sources_are_not_modified_by_a_build(built: Built):
+    assert _files(built.project.docs) == built.sources
+
+
+@pytest.mark.slow
+def test_failed_build_keeps_the_last_good_site(broken: Project):
+    home = broken.root / "site" / "index.html"
+    before = home.read_bytes()
+    broken.write(PATH, with_line("date", "date: 2024-02-30"))
+    result = broken.cli("build")
+    assert result.returncode != 0
+    assert "原来的网站（site/）保持不变" in result.output
+    assert home.read_bytes() == before
+    assert not list(broken.root.glob(".site-build-*"))
+
+
+@pytest.mark.slow
+def test_plain_mkdocs_build_failure_does_not_empty_site_dir(broken: Project):
+    """`mkdocs build --strict` itself, end to end: the message, and content is validated before MkDocs
+    cleans site_dir, so even `mkdocs build` keeps the old site."""
+    case = CASES[0]
+    location = _prepare(broken, case)
+    _build_refused(broken.mkdocs_build(), location, case)
+    assert (broken.root / "site" / "index.html").is_file()
+
+
+@pytest.mark.slow
+def test_two_builds_of_the_same_content_are_byte_identical(built: Built):
     """Only real changes reach the server and the USB sticks: the build takes no date from the clock."""
-    assert project.cli("build", "--site-dir", "first").returncode == 0
+    project = built.project
     assert project.cli("build", "--site-dir", "second").returncode == 0
-    first, second = project.root / "first", project.root / "second"
-    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
-    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
-    assert [f for f in files if (first / f).read_bytes() != (second / f).read_bytes()] == []
+    try:
+        first, second = _files(project.root / "site"), _files(project.root / "second")
+        assert sorted(first) == sorted(second)
+        assert [f for f in first if first[f] != second[f]] == []
+    finally:
+        shutil.rmtree(project.root / "second")
 
 
-def test_killed_build_leaves_the_previous_site_complete(project: Project):
-    import signal
-    import subprocess
-    import time
-
-    from conftest import BIN
-
-    assert project.cli("build").returncode == 0
+@pytest.mark.slow
+def test_killed_build_leaves_the_previous_site_complete(built: Built):
+    project = built.project
     site = project.root / "site"
-    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    before = _files(site)
     for delay in (0.5, 1.5, 3.0):
         process = subprocess.Popen([str(BIN / "township-archive"), "build"], cwd=project.root,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         time.sleep(delay)
         if process.poll() is None:
-            import os
             os.killpg(process.pid, signal.SIGKILL)  # the CLI and its mkdocs child, as a power cut would
         process.wait()
-        after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
-        assert after == before, f"site/ changed after a kill at {delay} s"
+        assert _files(site) == before, f"site/ changed after a kill at {delay} s"
     assert project.cli("build").returncode == 0
     assert not list(project.root.glob(".site-build-*"))  # the next build clears what killed ones left

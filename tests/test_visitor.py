@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-from accessibility import axe_violations, site_pages
+from accessibility import axe_violations, preload_axe, site_pages
 from browser import browser_page
 from conftest import published_articles
 from search_quality import serve
@@ -52,11 +52,13 @@ def test_budget_counts_what_a_page_loads(sample_site: Path):
     assert total > 60_000
 
 
+@pytest.mark.browser
 def test_no_page_has_an_accessibility_violation(sample_site: Path):
     pages = site_pages(sample_site)
     assert len(pages) > 40
     found = {}
     with serve(sample_site) as base, browser_page((base,), width=412, height=823) as (page, watch):
+        preload_axe(page.context)
         for path in pages:
             page.goto(base + path)
             violations = axe_violations(page)
@@ -75,6 +77,7 @@ def test_no_page_has_an_accessibility_violation(sample_site: Path):
     assert not found, found
 
 
+@pytest.mark.browser
 def test_text_size_and_contrast_follow_the_reader_across_pages(sample_site: Path):
     with serve(sample_site) as base, browser_page((base,), width=412, height=823) as (page, _):
         page.goto(base)
@@ -140,6 +143,7 @@ def test_article_links_to_its_neighbours_and_related_articles(sample_site: Path)
     assert "songhu-kangzhan" not in related
 
 
+@pytest.mark.browser
 def test_print_layout_keeps_the_article_and_citation_only(sample_site: Path):
     with serve(sample_site) as base, browser_page((base,)) as (page, _):
         page.goto(base + "jiaoyu-jidi/songhu-kangzhan/")
@@ -161,12 +165,13 @@ def test_print_layout_keeps_the_article_and_citation_only(sample_site: Path):
 )
 def test_bad_village_data_is_reported_with_file_and_line(project, text, line, words):
     (project.root / "villages.yml").write_text(text, encoding="utf-8")
-    result = project.mkdocs_build()
+    result = project.mkdocs_build_in_process()
     assert result.returncode != 0
     assert re.search(rf"villages\.yml:{line}: .*{words}", result.output), result.output
     assert "Traceback" not in result.output
 
 
+@pytest.mark.browser
 def test_reading_settings_are_remembered_in_the_offline_copy(unpacked: Path):
     with browser_page() as (page, watch):
         page.goto((unpacked / "index.html").as_uri())

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import Project
+
+pytestmark = pytest.mark.slow
 
 BODY = (
     "3月18日，曲樟乡在乡党委会议室召开网格员业务培训会，全乡 80 个网格的网格员参加（示例）。\n\n"
