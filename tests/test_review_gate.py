@@ -83,6 +83,54 @@ def test_different_people_stay_different():
     assert len({person_key(name) for name in ("张三", "张山", "李四", "zhang", "zhangsan")}) == 5
 
 
+# One person typed so as to look like another: an invisible mark, a filler, a look-alike letter of another script.
+DISGUISED = {
+    "variation selector": ("张三", "张三\ufe00"),
+    "combining grapheme joiner": ("张三", "张\u034f三"),
+    "Hangul filler": ("张三", "张三\u3164"),
+    "braille blank": ("张三", "张三\u2800"),
+    "Cyrillic a among Latin letters": ("Zhang San", "Zh\u0430ng San"),
+    "Greek capital Eta among Latin letters": ("Zhang San", "Z\u0397ANG SAN"),
+    "zero width joiner": ("张三", "张\u200d三"),
+}
+
+
+@pytest.mark.parametrize("first,second", list(DISGUISED.values()), ids=list(DISGUISED))
+def test_a_name_disguised_by_invisible_or_look_alike_characters_is_refused_and_still_one_person(tmp_path: Path, capsys, first, second):
+    assert person_key(first) == person_key(second)
+    config = small_project(tmp_path / "project", {SOURCE: DRAFT})
+    path = config.parent / PATH
+    assert command(config, capsys, "review", str(path), "--level", "初审", "--by", first)[0] == 0
+    before = path.read_bytes()
+    code, out = command(config, capsys, "review", str(path), "--level", "复审", "--by", second)
+    assert code == 2 and "审核人姓名" in out and ("不能用在姓名里的字符" in out or "混用了不同的文字" in out), out
+    assert path.read_bytes() == before
+
+
+def test_names_in_other_scripts_that_look_latin_are_one_person():
+    assert person_key("Cox") == person_key("\u0421\u043e\u0445")  # Сох, all Cyrillic
+    assert person_key("Zhang-San") == person_key("zhang san") == person_key("ZHANG·SAN")
+
+
+@pytest.mark.parametrize("name", ["张三", "阿依古丽·买买提", "阿依古丽•买买提", "Zhang San", "O'Brien", "Jean-Luc",
+                                  "Jose\u0301", "\U0002a6a5三", "ｚｈａｎｇ　ｓａｎ", "王〇", "陳銘樞"])
+def test_real_names_are_accepted(name):
+    front = reviewed(front_of(DRAFT), ("初审", name))
+    assert front.data["reviews"][0]["by"] == " ".join(name.split())
+
+
+def test_a_disguised_reviewer_written_into_the_file_is_refused_at_its_line():
+    records = [{"level": lv, "by": by, "date": "2025-03-18", "fingerprint": "0" * 16} for lv, by in
+               (("初审", "张三"), ("复审", "张三\ufe00"), ("终审", "王五"))]
+    front = front_of(DRAFT.replace("---\n\n", "reviews:\n" + "".join(
+        f"  - {{level: {r['level']}, by: \"{r['by']}\", date: {r['date']}, fingerprint: '{r['fingerprint']}'}}\n"
+        for r in records) + "---\n\n", 1))
+    _article, problems = validate_article(PATH, SOURCE, front, SECTION, [SECTION], lambda _p: False, "本站")
+    refused = [p for p in problems if p.code == "bad-reviewer"]
+    assert [(p.line, p.is_error) for p in refused] == [(front.line_of("reviews.1"), True)]
+    assert "U+FE00" in refused[0].message and "汉字" in refused[0].hint
+
+
 # --- the round: order, people, versions -------------------------------------------------------------------
 
 

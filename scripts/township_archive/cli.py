@@ -468,13 +468,12 @@ def _article_path(path: Path, args) -> Path:
     """The article file as given, or relative to docs/ (`dangjian/文章.md` for docs/dangjian/文章.md) when
     there is no such file here. Only a file inside docs/ is taken, before anything is read or written."""
     docs = _load_project(args.config).settings.docs_dir
-    candidates = [path] if path.is_absolute() else [path, docs / path]
-    for candidate in candidates:
-        if not candidate.is_file():
-            continue
-        if not _inside(candidate, docs):  # a file elsewhere (or a link out of docs/) is never rewritten
+    if path.is_file():
+        if not _inside(path, docs):  # a file elsewhere (or a link out of docs/) is never rewritten
             raise CliError(f"{path} 不在文章文件夹 {docs} 里：review 和 publish 只处理 docs/ 下各栏目文件夹中的文章。")
-        return candidate
+        return path
+    if not path.is_absolute() and (docs / path).is_file() and _inside(docs / path, docs):
+        return docs / path
     raise CliError(f"找不到文章 {path}。请写文章 .md 文件的路径，例如 docs/dangjian/文章名.md（也可以省略开头的 docs/）。")
 
 

@@ -9,7 +9,6 @@ folded character by character with it (a phrase table would reread a name as a w
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import cache
 
@@ -35,14 +34,62 @@ def traditional_to_simplified() -> dict[str, str]:
 
 
 # The dots between the parts of a transcribed name (阿依古丽·买买提): staff type any of these.
-_NAME_DOTS = re.compile("[\u00b7\u2022\u2027\u2219\u22c5\u30fb\uff65]")
+NAME_DOTS = "\u00b7\u2022\u2027\u2219\u22c5\u30fb\uff65"
+# What else a name may hold besides letters: spaces, hyphens and apostrophes (Jean-Luc, O'Brien).
+_NAME_MARKS = frozenset(" -\u2010'\u2019" + NAME_DOTS)
+# Letters that look like Latin ones (Cyrillic and Greek): a name typed with one of them is the same
+# name to a reader. Capitals are folded before case folding, which would lose the likeness (В, Η).
+_LOOK_ALIKES = str.maketrans(
+    "АВЕЅІЈКМНОРСТХУ" "аеѕіјкорсхуһԁԛԝ" "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ" "ακιορυχν",
+    "ABESIJKMHOPCTXY" "aesijkopcxyhdqw" "ABEZHIKMNOPTYX" "akiopuxv",
+)
+_SCRIPT_NAMES = {"LATIN": "拉丁字母", "CYRILLIC": "西里尔字母", "GREEK": "希腊字母", "HAN": "汉字", "HANGUL": "谚文"}
+
+
+def _is_filler(char: str) -> bool:
+    """Letters that show nothing (Hangul fillers U+3164, U+115F, U+1160, U+FFA0) and the blank braille cell."""
+    return char == "\u2800" or "FILLER" in unicodedata.name(char, "")
+
+
+def _script(char: str) -> str:
+    """The writing system of a letter, as its Unicode name begins; Han with the kana Japanese names mix in."""
+    first = unicodedata.name(char, "?").split(" ", 1)[0]
+    return "HAN" if first in ("CJK", "HIRAGANA", "KATAKANA", "KATAKANA-HIRAGANA", "IDEOGRAPHIC") else first
+
+
+def name_problem(name: str) -> str | None:
+    """Why `name` cannot be a person's name (a Chinese phrase), or None. A name is Han characters
+    (extension blocks too), or the letters of one other script, with spaces, hyphens, apostrophes and
+    the middle dots between them: no combining marks, variation selectors, fillers, invisible or control
+    characters, and no mixing of scripts (Zhаng with a Cyrillic а looks like Zhang and is another name)."""
+    scripts: dict[str, str] = {}
+    for char in unicodedata.normalize("NFC", name):  # é typed as e and a combining accent is é
+        for part in unicodedata.normalize("NFKC", char):  # full-width letters and spaces as their plain forms
+            if part in _NAME_MARKS:
+                continue
+            if part in "\u3005\u3007":  # 々 and 〇 are written in names like any Han character
+                scripts.setdefault("HAN", char)
+            elif unicodedata.category(part).startswith("L") and not _is_filler(part):
+                scripts.setdefault(_script(part), char)
+            else:
+                label = unicodedata.name(char, "")
+                return f"含有不能用在姓名里的字符 U+{ord(char):04X}" + (f"（{label}）" if label else "")
+    if not scripts:
+        return "没有写出姓名"
+    if len(scripts) > 1:
+        kinds = "、".join(f"{_SCRIPT_NAMES.get(script, script)}（{char}）" for script, char in scripts.items())
+        alike = "；看起来一样的字母可能来自别的文字" if len(scripts.keys() & {"LATIN", "CYRILLIC", "GREEK"}) > 1 else ""
+        return f"混用了不同的文字：{kinds}{alike}"
+    return None
 
 
 def person_key(name: str) -> str:
     """What two spellings of one person's name share: 张三, 張三, 张 三 and 张三 with a zero-width space
-    are one key, so are zhang and ZHANG. NFKC (full-width letters, compatibility ideographs), case folding, traditional →
-    simplified, and no spaces or invisible format characters (zero-width space, joiners, BOM, soft hyphen)."""
-    text = unicodedata.normalize("NFKC", name).casefold()
-    text = "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
+    are one key, so are zhang and ZHANG, Zhang San and Zhang-San, Cox in Latin and Сох in Cyrillic letters.
+    NFKC (full-width letters, compatibility ideographs), look-alike Cyrillic and Greek letters as Latin,
+    case folding, traditional → simplified; only letters and digits count: spaces, dots, hyphens, combining
+    marks, variation selectors, invisible format characters and fillers do not."""
+    text = unicodedata.normalize("NFKC", name).translate(_LOOK_ALIKES).casefold().translate(_LOOK_ALIKES)
+    text = "".join(c for c in text if unicodedata.category(c)[0] in "LN" and not _is_filler(c))
     table = traditional_to_simplified()
-    return _NAME_DOTS.sub("·", "".join(table.get(c, c) for c in text))
+    return "".join(table.get(c, c) for c in text)

@@ -12,13 +12,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..content.frontmatter import FrontMatter, clean_text, read_front_matter, text_problem
+from ..content.frontmatter import FrontMatter, clean_text, read_front_matter, shown, text_problem
 from ..content.model import HISTORICAL, REVIEW_LEVELS, Review, Section, Status
 from ..content.readiness import NEW_BODY_MARK
-from ..content.reviews import ReviewState, as_data, describe, fingerprint, records_from
+from ..content.reviews import NAME_HINT, ReviewState, as_data, describe, fingerprint, records_from
 from ..content.schema import STATUS_WORDS
 from ..content.slugs import free_slug, pinyin_slug
-from ..hanzi import person_key
+from ..hanzi import name_problem, person_key
 from .editing import AuthoringError, read_article, write_article
 
 # The example picture is inline code: a placeholder, not a picture the checks would look for.
@@ -83,8 +83,10 @@ def _reviewer(name: str) -> str:
     if reason := text_problem(name):
         raise AuthoringError(f"审核人姓名{reason}。请重新输入姓名。")
     name = " ".join(clean_text(name).split())
-    if not person_key(name):
+    if not name:
         raise AuthoringError("请用 --by 写明审核人姓名。")
+    if reason := name_problem(name):
+        raise AuthoringError(f"审核人姓名“{shown(name)}”{reason}。{NAME_HINT}")
     return name
 
 

@@ -26,6 +26,8 @@ GATE_CODES = frozenset({"reviews-missing", "reviews-order", "changed-after-revie
 # Front-matter fields a review does not vouch for: written by the review and publish commands.
 WORKFLOW_FIELDS = frozenset({"reviews", "status", "date"})
 FINGERPRINT_LENGTH = 16  # hex digits: enough to tell versions apart, short enough to read out
+# What a reviewer's name may be (`hanzi.name_problem`), said when one is refused.
+NAME_HINT = "姓名只能写汉字，或同一种文字的字母（如拉丁字母），中间可以有空格、间隔号（·）、连字符和撇号；请重新输入审核人的姓名。"
 
 
 def fingerprint(data: Mapping[str, Any], body: str) -> str:

@@ -19,13 +19,14 @@ from datetime import datetime
 from typing import Any
 
 from ..dates import BEIJING, EARLIEST_DATE, LATEST_DATE, parse_date, zoned_date
+from ..hanzi import name_problem
 from ..problems import Problem, Severity
 from ..safe_url import url_problem
 from .frontmatter import FrontMatter, clean_text, key_text, shown, text_problem, without_unsafe
 from .lists import ListReading, read_list
 from .model import HISTORICAL, REVIEW_LEVELS, Article, Review, RightsOverride, Section, Status, find_section, section_choices
 from .readiness import Stage, readiness_problems
-from .reviews import ReviewState, fingerprint
+from .reviews import NAME_HINT, ReviewState, fingerprint
 from .slugs import is_valid_slug, pinyin_slug
 
 
@@ -434,6 +435,9 @@ def _read_reviews(check: _Checker, spec: FieldSpec) -> tuple[Review, ...]:
             continue
         if not by:
             check.error(where, "bad-reviews", f"审核记录中有一条无法识别：{shown(entry)}。", hint)
+            continue
+        if reason := name_problem(by):  # one person must not pass as two (张三 and 张三 with an invisible mark)
+            check.error(where, "bad-reviewer", f"审核记录中的审核人“{shown(by)}”{reason}。", NAME_HINT)
             continue
         reviews.append(Review(level, by, day, version.strip()))
     return tuple(reviews)
