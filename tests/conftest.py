@@ -322,8 +322,9 @@ def unzip(zip_path: Path, target: Path) -> Path:
     return folder
 
 
-def build_offline(project: Project, *args: str) -> Path:
-    result = project.cli("offline", *args)
+def build_offline(project: Project, *args: str, end_to_end: bool = False) -> Path:
+    """`township-archive offline ARGS`: in process, or as the command itself (`end_to_end`)."""
+    result = (project.cli if end_to_end else project.cli_in_process)("offline", *args)
     assert result.returncode == 0, result.output
     assert "离线版中最大的文件" in result.output  # the build prints the bundle's size and largest files
     (zip_path,) = (project.root / "dist").glob(BUNDLE_GLOB)
@@ -332,7 +333,8 @@ def build_offline(project: Project, *args: str) -> Path:
 
 @pytest.fixture(scope="session")
 def offline_zip(tmp_path_factory, sample_cache: Path) -> Path:
-    return build_offline(cached_copy(tmp_path_factory.mktemp("offline") / "project", sample_cache))
+    """The sample's offline bundle, built by the `offline` command as staff run it (its one end-to-end run)."""
+    return build_offline(cached_copy(tmp_path_factory.mktemp("offline") / "project", sample_cache), end_to_end=True)
 
 
 @pytest.fixture(scope="session")
@@ -387,7 +389,7 @@ def real_site(tmp_path_factory, sample_cache: Path) -> RealSite:
     project = cached_copy(root / "project", sample_cache)
     config = project.root / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("https://www.example.gov.cn/", REAL_SITE), encoding="utf-8")
-    built = project.mkdocs_build()  # --strict
+    built = project.mkdocs_build_in_process()  # --strict
     assert built.returncode == 0, built.output
     offline = unzip(build_offline(project), root / "usb")
     shutil.rmtree(project.root / "dist")

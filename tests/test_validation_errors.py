@@ -157,7 +157,8 @@ class Built:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, sample_cache: Path) -> Built:
-    """One copy built with `township-archive build`. A test below that breaks an article removes it again."""
+    """One copy built with `township-archive build`, as staff run it (the command's end-to-end run; the other
+    builds below run it in process). A test below that breaks an article removes it again."""
     project = cached_copy(tmp_path_factory.mktemp("built") / "project", sample_cache)
     sources = _files(project.docs)
     result = project.cli("build")
@@ -182,7 +183,7 @@ def test_failed_build_keeps_the_last_good_site(broken: Project):
     home = broken.root / "site" / "index.html"
     before = home.read_bytes()
     broken.write(PATH, with_line("date", "date: 2024-02-30"))
-    result = broken.cli("build")
+    result = broken.cli_in_process("build")
     assert result.returncode != 0
     assert "原来的网站（site/）保持不变" in result.output
     assert home.read_bytes() == before
@@ -203,7 +204,7 @@ def test_plain_mkdocs_build_failure_does_not_empty_site_dir(broken: Project):
 def test_two_builds_of_the_same_content_are_byte_identical(built: Built):
     """Only real changes reach the server and the USB sticks: the build takes no date from the clock."""
     project = built.project
-    assert project.cli("build", "--site-dir", "second").returncode == 0
+    assert project.cli_in_process("build", "--site-dir", "second").returncode == 0
     try:
         first, second = _files(project.root / "site"), _files(project.root / "second")
         assert sorted(first) == sorted(second)
@@ -225,5 +226,5 @@ def test_killed_build_leaves_the_previous_site_complete(built: Built):
             os.killpg(process.pid, signal.SIGKILL)  # the CLI and its mkdocs child, as a power cut would
         process.wait()
         assert _files(site) == before, f"site/ changed after a kill at {delay} s"
-    assert project.cli("build").returncode == 0
+    assert project.cli_in_process("build").returncode == 0
     assert not list(project.root.glob(".site-build-*"))  # the next build clears what killed ones left
