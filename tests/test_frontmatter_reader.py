@@ -101,11 +101,12 @@ def test_split_front_matter_is_the_one_fence_rule():
 
 
 def test_authoring_commands_refuse_an_unreadable_article_naming_file_and_line(tmp_path: Path, capsys):
-    path = tmp_path / "wen-zhang.md"
-    path.write_bytes(article().encode("utf-8").replace("测试编辑".encode(), "测试编辑".encode("gbk")))
+    config = small_project(tmp_path / "project", {"dangjian/wen-zhang.md": article().encode("utf-8").replace(
+        "测试编辑".encode(), "测试编辑".encode("gbk"))})
+    path = config.parent / "docs/dangjian/wen-zhang.md"
     with pytest.raises(AuthoringError, match=r"wen-zhang\.md:7：文件不是 UTF-8 编码[\s\S]*提示：.*另存为"):
         read_article(path)
-    code = cli.main(["review", str(path), "--level", "初审", "--by", "张三", "--today", "2025-03-20"])
+    code = cli.main(["--config", str(config), "review", str(path), "--level", "初审", "--by", "张三", "--today", "2025-03-20"])
     output = "".join(capsys.readouterr().out.split())  # the terminal's line breaks out
     assert code == 2 and "wen-zhang.md:7：文件不是UTF-8编码" in output and "Traceback" not in output
     assert path.read_bytes().count("测试编辑".encode("gbk")) == 1  # untouched

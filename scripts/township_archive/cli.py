@@ -391,13 +391,14 @@ def cmd_import(args, console: Console) -> int:
     from rich.markup import escape
 
     from .authoring import importer
+    from .authoring.workflow import typed_text
 
     project, archive = _project_archive(args)
     settings = project.settings
     section = _section(settings, args.section)
     source = args.file
     today = _today(args).strftime("%Y-%m-%d %H:%M")
-    title = args.title or ""
+    title = typed_text("标题（--title）", args.title or "")
     try:
         importer.check_source(source)  # missing, not a regular file, too large
         suffix = source.suffix.lower()

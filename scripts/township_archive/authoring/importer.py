@@ -38,6 +38,7 @@ from markdownify import MarkdownConverter, chomp
 from selectolax.lexbor import LexborHTMLParser
 
 # A Word picture without a description or caption gets ALT_PLACEHOLDER as its alt text; `check` flags it.
+from ..content.frontmatter import without_unsafe
 from ..content.readiness import ALT_PLACEHOLDER, TITLE_PLACEHOLDER
 from .editing import AuthoringError
 from .release import Block, Kind, Release, recognise
@@ -66,6 +67,13 @@ _RATIO_APPLIES_FROM = 1024 * 1024  # tiny entries (empty parts) may have any rat
 # direction-overriding marks (they make text read differently from what it is), the byte-order mark.
 # Python-Markdown also keeps its placeholders between \x02 and \x03: text must never carry them.
 _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def _visible(text: str) -> str:
+    """`text` without the characters above and every character the reader refuses (`frontmatter.without_unsafe`:
+    U+061C, U+2028/U+2029, noncharacters, surrogates), removed before anything is escaped: a character that
+    went only after escaping could bring a `#` or `!` to where Markdown reads it."""
+    return without_unsafe(_INVISIBLE.sub("", text))
 _BLOCK_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "ul", "ol", "blockquote", "table", "figcaption", "hr"}
 
 
@@ -170,7 +178,7 @@ def check_docx_archive(data: bytes, name: str) -> None:
 
 def clean_text(text: str) -> str:
     """One line of plain text for front matter: invisible characters removed, whitespace collapsed."""
-    return re.sub(r"\s+", " ", _INVISIBLE.sub("", text)).strip()
+    return re.sub(r"\s+", " ", _visible(text)).strip()
 
 
 def plain_text(fragment: str) -> str:
@@ -186,6 +194,8 @@ _ESCAPE_INLINE = re.compile(r"([\\`*_\[\]{}])")
 # What makes a line more than text when it starts it: headings, quotes, list items, rules, admonitions.
 _ESCAPE_LINE_START = re.compile(r"^([ \t]*)([#>+\-!])", re.MULTILINE)
 _ESCAPE_ORDERED = re.compile(r"^([ \t]*\d+)\.", re.MULTILINE)
+# A `!` that ends a piece of text may meet the `[` of the link written after it (看!<a>图</a>): a picture.
+_ESCAPE_BANG = re.compile(r"!(?=\Z)")
 _SETEXT_EQUALS = re.compile(r"^([ \t]*)=(=*[ \t]*)$", re.MULTILINE)
 
 
@@ -195,8 +205,8 @@ def escape_markdown(text: str) -> str:
     `<` and `&` become entities (a backslash does not escape them in Python-Markdown); the other characters
     with a meaning get a backslash, those that only mean something at the start of a line only there.
     """
-    text = _INVISIBLE.sub("", text)
-    text = _ESCAPE_INLINE.sub(r"\\\1", text)
+    text = _visible(text)
+    text = _ESCAPE_BANG.sub(r"\\!", _ESCAPE_INLINE.sub(r"\\\1", text))
     text = text.replace("&", "&amp;").replace("<", "&lt;")
     text = _ESCAPE_LINE_START.sub(r"\1\\\2", text)
     text = _ESCAPE_ORDERED.sub(r"\1\\.", text)
@@ -482,7 +492,7 @@ def from_html(html: str, title: str = "") -> Draft:
 def from_markdown(text: str, title: str = "") -> Draft:
     """A Markdown file: rendered, then treated as any HTML (sanitised, then converted back)."""
     try:
-        html = markdown_module.markdown(_INVISIBLE.sub("", text), extensions=["tables"])
+        html = markdown_module.markdown(_visible(text), extensions=["tables"])
     except RecursionError:
         raise AuthoringError("Markdown 文件的列表或引用嵌套层次过深，无法转换。") from None
     return from_html(html, title)
@@ -492,17 +502,24 @@ def from_text(text: str, title: str = "") -> Draft:
     """Plain text, one paragraph a line, as text copied from a web page or WeChat arrives; it stays text."""
     blocks = []
     for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = _INVISIBLE.sub("", line).strip().lstrip("\u3000").strip()
+        line = _visible(line).strip().lstrip("\u3000").strip()
         if line:
             blocks.append(Block(clean_text(line), escape_markdown(line)))
     return _draft(recognise(blocks, given_title=clean_text(title)))
 
 
+_ATX = re.compile(r"^(#{1,6})[ \t]+")
+
+
 def _heading_markdown(block: Block) -> str:
+    """`## 小标题`: a heading the converter wrote keeps its level below the title's (h3 stays ###)."""
     text = " ".join(block.markdown.split())
+    level = 2
+    if match := _ATX.match(text):
+        level, text = max(level, len(match.group(1))), text[match.end():]
     while len(text) > 4 and text.startswith(("**", "__")) and text.endswith(text[:2]):
         text = text[2:-2].strip()  # a bold line is the heading, not bold text in it
-    return "## " + text
+    return "#" * level + " " + text
 
 
 def _image_markdown(block: Block) -> str:
@@ -525,10 +542,12 @@ def _draft(release: Release) -> Draft:
             parts.append(_image_markdown(block))
         else:
             parts.append(block.markdown)
+    # Every value once more through the reader's own rule: what the import writes, `check` reads.
     return Draft(
-        title=clean_text(release.title), body="\n\n".join(parts) + "\n", date=release.date, authors=release.authors,
-        source=release.source, editor=release.editor, photographer=release.photographer, rights=release.rights,
-        notes=release.notes,
+        title=clean_text(release.title), body=without_unsafe("\n\n".join(parts)) + "\n", date=without_unsafe(release.date),
+        authors=[without_unsafe(author) for author in release.authors], source=without_unsafe(release.source),
+        editor=without_unsafe(release.editor), photographer=without_unsafe(release.photographer),
+        rights={key: without_unsafe(value) for key, value in release.rights.items()}, notes=release.notes,
     )
 
 

@@ -32,8 +32,12 @@ def new_article(
     docs_dir: Path, section: Section, title: str, today: datetime, taken_slugs: set[str],
     authors: list[str] | None = None, source: str = "", tags: list[str] | None = None, editor: str = "",
 ) -> Path:
-    """A draft with the title, a fixed slug and an image folder. No date: `publish` writes the time it publishes."""
-    title = title.strip()
+    """A draft with the title, a fixed slug and an image folder. No date: `publish` writes the time it publishes.
+    What staff typed is refused with the reason when it holds a character `check` would refuse."""
+    title = typed_text("标题", title)
+    authors = [typed_text("作者（--author）", author) for author in authors or []]
+    source, editor = typed_text("来源（--source）", source), typed_text("责任编辑（--editor）", editor)
+    tags = [typed_text("标签（--tag）", tag) for tag in tags or []]
     if not title:
         raise AuthoringError("标题不能为空。")
     slug = pinyin_slug(title)
@@ -44,15 +48,24 @@ def new_article(
     if path.exists():
         raise AuthoringError(f"文件 {path} 已经存在。")
     meta: dict = {"title": title, "slug": slug, "status": "draft"}
-    meta["authors"] = list(authors or [])
+    meta["authors"] = [author for author in authors if author]
     if source:
         meta["source"] = source
-    meta["editor"] = editor.strip()
-    meta["tags"] = list(tags or [])
+    meta["editor"] = editor
+    meta["tags"] = [tag for tag in tags if tag]
     meta["summary"] = ""
     write_article(path, meta, NEW_BODY)
     (docs_dir / section.id / slug).mkdir(exist_ok=True)  # the article's image folder
     return path
+
+
+def typed_text(label: str, value: str) -> str:
+    """A value typed on the command line as the article will hold it: refused (in Chinese, naming `label` and
+    the character) when the reader would refuse it, without zero-width spaces and surrounding spaces."""
+    if reason := text_problem(value):
+        raise AuthoringError(f"{label}{reason}，写进文章后网站无法构建。请重新输入（这种字符看不见，"
+                             "通常是从网页或聊天软件复制时带进来的）。")
+    return clean_text(value)
 
 
 def read_front(path: Path) -> FrontMatter:

@@ -173,11 +173,12 @@ def line_at(text: str, index: int, first_line: int) -> int:
     return text.count("\n", 0, max(0, min(index, len(text)))) + first_line
 
 
-def read_yaml(text: str, path: str, *, first_line: int = 1, what: str, code: str, hint: str) -> YamlText:
+def read_yaml(text: str, path: str, *, first_line: int = 1, what: str, code: str, hint: str, clean: bool = False) -> YamlText:
     """Compose and construct staff-written YAML; every failure becomes a Problem naming its line.
 
     `what` names the text in messages (头信息, 村庄资料文件, ...), `code` and `hint` are used for
-    syntax errors. Every scalar (keys too) is checked with `text_problem`."""
+    syntax errors. Every scalar (keys too) is checked with `text_problem`; `clean`: such characters
+    (written as escapes) are taken out of the values instead."""
 
     def problem(index: int, problem_code: str, message: str, problem_hint: str) -> YamlText:
         return YamlText(None, None, [Problem(path, line_at(text, index, first_line), problem_code, message, problem_hint)])
@@ -211,7 +212,9 @@ def read_yaml(text: str, path: str, *, first_line: int = 1, what: str, code: str
         current = pending.pop()
         if isinstance(current, yaml.ScalarNode):
             where = line_at(text, current.start_mark.index, first_line)
-            if reason := text_problem(current.value):
+            if clean:
+                current.value = without_unsafe(current.value)
+            elif reason := text_problem(current.value):
                 problems.append(Problem(path, where, "control-character", f"{what}这一行的内容{reason}。",
                                         "删除这个字符（通常是从网页或 Word 复制时带进来的）；不要用 \\u 或 \\x 转义写控制字符。"))
             elif current.tag == "tag:yaml.org,2002:int" and len(current.value) > MAX_NUMBER_CHARS:
@@ -435,12 +438,16 @@ def split_front_matter(text: str) -> Split:
     return Split(match.group(1) or "", text[match.end():], text.count("\n", 0, match.end()) + 1)
 
 
-def parse(path: str, text: str, *, required: bool = True) -> tuple[FrontMatter | None, list[Problem]]:
+def parse(path: str, text: str, *, required: bool = True, clean: bool = False) -> tuple[FrontMatter | None, list[Problem]]:
     """The front matter of the decoded file `text`, with problems naming `path` and their lines.
 
     Articles need front matter (`required`). Other pages may go without; but a page whose first
-    line is a fence must close it, or the YAML would be published as text."""
+    line is a fence must close it, or the YAML would be published as text. `clean`: the file as it
+    reads once the characters the reader refuses are deleted (raw or as YAML escapes), at the same lines."""
     split = split_front_matter(text)
+    if clean:  # line endings stay: every line keeps its number
+        yaml_part = None if split.yaml is None else _UNSAFE_TEXT.sub(lambda m: "\r" if m.group() == "\r" else "", split.yaml)
+        split = Split(yaml_part, _UNSAFE_BODY.sub("", split.body), split.body_line)
     if split.yaml is None and not required and not text.startswith("---"):
         return FrontMatter({}, {}, text, 1), []
     if split.yaml is None:
@@ -456,7 +463,7 @@ def parse(path: str, text: str, *, required: bool = True) -> tuple[FrontMatter |
     yaml_text, body, body_line = split.yaml, split.body, split.body_line
     # Line 1 is the opening fence, so YAML line 0 is file line 2.
     offset = 2
-    loaded = read_yaml(yaml_text, path, first_line=offset, what="头信息", code="yaml-syntax", hint=_SYNTAX_HINT)
+    loaded = read_yaml(yaml_text, path, first_line=offset, what="头信息", code="yaml-syntax", hint=_SYNTAX_HINT, clean=clean)
     if not loaded.ok:
         return None, loaded.problems
     data, node = loaded.data, loaded.node

@@ -6,6 +6,7 @@ so bad content stops the build while the last good site is still in place.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -134,7 +135,12 @@ def load_archive(
             )
             continue
         front, parse_problems = parse(shown(path), text)
-        problems += parse_problems
+        if (unpublished := _unpublished_despite_characters(shown(path), text, parse_problems)) is not None:
+            # A draft is never on the public site: what it carries waits for publishing, the site builds.
+            front, parse_problems = unpublished
+            archive.pending += parse_problems
+        else:
+            problems += parse_problems
         if front is not None:
             fronts.append((relative, path, section, front))
 
@@ -159,6 +165,22 @@ def load_archive(
     problems += _alias_collisions(archive, alias_lines, shown, docs_dir)
     problems += _reserved_places(scan.markdown + scan.active + scan.other, archive, shown(docs_dir))
     return archive, sorted(problems)
+
+
+def _unpublished_despite_characters(path: str, text: str, found: list[Problem]) -> tuple[FrontMatter, list[Problem]] | None:
+    """A draft or 待审 article whose only problems are characters the reader refuses: the article as it
+    reads once they are deleted, and the problems as 发布前需处理. None for anything else (a published
+    article, or one whose status cannot be read without them): the problems stay errors."""
+    if not found or any(problem.code != "control-character" for problem in found):
+        return None
+    front, cleaned_problems = parse(path, text, clean=True)
+    if front is None or cleaned_problems:
+        return None
+    status = front.data.get("status", Status.DRAFT.value)
+    if STATUS_WORDS.get(status.strip() if isinstance(status, str) else "") not in (Status.DRAFT, Status.REVIEW):
+        return None
+    hint = "删除这个字符（通常是从网页或 Word 复制时带进来的，看不见）；草稿不上网站，发布前必须删掉，review 和 publish 在删掉之前不会记录。"
+    return front, [dataclasses.replace(problem, severity=Severity.PENDING, hint=hint) for problem in found]
 
 
 def _declared_slugs(data: dict) -> list[str]:
