@@ -60,6 +60,9 @@ def test_a_finished_draft_and_a_finished_published_article_have_nothing_to_do():
 CASES = [  # (what is wrong, front-matter fields, body, code, line)
     ("picture not in its folder", {}, BODY.replace("tiaojie.jpg", "tiaojie-2.jpg"), "image-missing", 13),
     ("picture without alt text", {}, BODY.replace("纠纷调解员在村部接待来访群众（示例）", ""), "image-no-alt", 13),
+    ("picture outside docs/", {}, BODY.replace("ding-gang-ren-ze/tiaojie.jpg", "../../../etc/passwd"), "image-outside-docs", 13),
+    ("picture from another site", {}, BODY.replace("ding-gang-ren-ze/tiaojie.jpg", "https://evil.example/track.png"),
+     "image-external", 13),
     ("importer's placeholder alt", {}, BODY.replace("纠纷调解员在村部接待来访群众（示例）", ALT_PLACEHOLDER), "placeholder-alt", 13),
     ("no editor", {"editor": None}, BODY, "missing-field", 1),
     ("empty editor from new", {"editor": "''"}, BODY, "missing-field", 7),
@@ -88,7 +91,8 @@ def test_each_rule_is_pending_on_a_draft_and_an_error_when_published(fields, bod
     if code == "missing-field":  # the schema's own rule for published articles says it, once
         assert [(p.code, p.severity.value) for p in problems] == [("missing-field", "error")]
     else:
-        assert (code, line if code not in ("placeholder-text", "empty-body", "image-missing", "image-no-alt", "placeholder-alt", "credits-in-body")
+        assert (code, line if code not in ("placeholder-text", "empty-body", "image-missing", "image-no-alt", "placeholder-alt", "credits-in-body",
+                                           "image-outside-docs", "image-external")
                 else line + 1, "error") in found(problems)  # the reviews line moves the body down by one
 
 
@@ -149,3 +153,21 @@ def test_json_counts_stay_and_pending_is_counted_apart():
     assert (data["errors"], data["warnings"], data["pending"]) == (0, 0, 1)
     assert data["problems"][0]["severity"] == "pending"
     assert summary(problems) == "内容检查通过，没有错误和警告；草稿中还有 1 处发布前需处理。"
+
+
+@pytest.mark.parametrize("src", ["../../../etc/passwd", "https://evil.example/track.png", "//evil.example/track.png"])
+def test_publish_refuses_a_picture_the_build_would_refuse_before_anything_is_written(tmp_path, capsys, src):
+    from conftest import small_project
+    from township_archive import cli
+
+    text = front_matter("draft") + BODY.replace("ding-gang-ren-ze/tiaojie.jpg", src)
+    config = small_project(tmp_path / "project", {SOURCE: text})
+    path = config.parent / PATH
+    for level, name in (("初审", "张三"), ("复审", "李四"), ("终审", "王五")):
+        assert cli.main(["--config", str(config), "review", str(path), "--level", level, "--by", name]) == 0
+    reviewed = path.read_bytes()
+    capsys.readouterr()
+    assert cli.main(["--config", str(config), "publish", str(path)]) == 2
+    out = capsys.readouterr().out
+    assert "没有发布" in out and ("docs/ 文件夹之外" in out or "不能引用其他网站的图片" in out), out
+    assert path.read_bytes() == reviewed

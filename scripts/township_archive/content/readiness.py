@@ -103,11 +103,19 @@ def readiness_problems(
                 "把日期、来源、作者、责任编辑写进头信息（date、source、authors、editor），再删掉这一行；"
                 "留在正文里，页面上会在网站的来源下面再出现一行来源。")
 
+    # The pictures' own rules, the media library's too (it no longer repeats them): checked before publishing.
     for image in images(article.body, article.body_line):
-        if image.kind is Kind.HTML or image.is_external:
+        if image.kind is Kind.HTML:
             continue  # the media check and the body policy speak for those
+        if image.is_external:
+            add(image.line, "image-external", f"不能引用其他网站的图片：{shown(image.src, 80)}。",
+                "网站和离线版都不从其他网站加载内容：把图片下载下来，放进文章的图片文件夹再引用。")
+            continue
         target = resolve(image.src, article.source_path)
-        if target is not None and not file_exists(target):
+        if target is None:
+            add(image.line, "image-outside-docs", f"图片路径 {shown(image.src, 80)} 指向了 docs/ 文件夹之外。",
+                "把图片放进文章同名的文件夹里，用相对路径引用，例如 文章名/照片.jpg。")
+        elif not file_exists(target):
             add(image.line, "image-missing", f"找不到图片 {image.src}（应在 {docs}{target}）。",
                 "检查文件名的拼写、大小写和扩展名，以及图片是否放进了正确的文件夹。")
         alt = image.alt.strip()
