@@ -240,6 +240,10 @@ def test_the_reading_bar_works_from_the_offline_bundle(unpacked: Path):
     with browser_page() as (page, watch):
         page.goto((unpacked / ARTICLE / "index.html").as_uri())
         assert 'http-equiv="Content-Security-Policy"' in page.content()
+        # The cite box's downloads are the article's own files in the bundle too.
+        for name in ("kejia-xiangzhen.json", "kejia-xiangzhen.bib"):
+            assert page.locator(f'.ta-cite a[download="{name}"]').get_attribute("href") == name
+            assert (unpacked / ARTICLE / name).is_file()
         violations = []
         page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
         focus_and_press(page, "[data-ta-toggle-cursor]", "Space")
