@@ -7,38 +7,19 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 from conftest import Project, small_project
-from township_archive.mkdocs.config import ArchiveConfig
+from test_input_robustness import validate_config
 from township_archive.mkdocs.project import load_project
 from township_archive.settings import Registration
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
-PLUGIN_BLOCK = """\
-site_name: 测试
-plugins:
-  - search
-  - township-archive:
-      region: 某县某乡
-      sponsor: 某乡人民政府
-      rights:
-        holder: 某乡人民政府
-      sections:
-        - id: dangjian
-          title: 党建成果
-      registration:
-"""
-FIRST_LINE = 13  # of the lines added under registration:
+FIRST_LINE = 13  # validate_config's first line is 12: `registration:`, then ours
 
 
 def validate(tmp_path: Path, *lines: str) -> tuple[list, str]:
-    text = PLUGIN_BLOCK + "".join(f"        {line}\n" for line in lines)
-    path = tmp_path / "mkdocs.yml"
-    path.write_text(text, encoding="utf-8")
-    config = ArchiveConfig(config_file_path=str(path))
-    config.load_dict(yaml.safe_load(text)["plugins"][1]["township-archive"])
-    failed, _warnings = config.validate()
-    return failed, "\n".join(str(error) for _key, error in failed)
+    """The plugin block with `lines` under `registration:`, validated as MkDocs does."""
+    failed, _warnings, text = validate_config(tmp_path, "registration:", *(f"  {line}" for line in lines))
+    return failed, text
 
 
 @pytest.mark.parametrize(
