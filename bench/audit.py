@@ -6,7 +6,9 @@ Serves the built site with Debian's nginx and the repository's production config
 (tests/nginx.py), runs Lighthouse (npm, Debian's chromium) on the home page, a section page
 and an image-heavy article, and axe-core in Chromium on every page. Prints the scores and
 page weights; exits non-zero below the targets (Performance 95, the others 100, zero axe
-violations).
+violations). Then writes screenshots for people to look at (tests/reading.py): the home page and
+the image-heavy article at 390 and 1366 px, in 标准 and in 超大 + 高对比度, set with the reading
+bar's buttons, into reports/screenshots/ (<page>-<width>-<mode>.png).
 """
 
 from __future__ import annotations
@@ -58,10 +60,12 @@ def lighthouse(url: str) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--site", type=Path, default=ROOT / "site")
+    parser.add_argument("--screenshots", type=Path, default=ROOT / "reports/screenshots")
     args = parser.parse_args()
     from accessibility import axe_violations, site_pages
     from browser import browser_page
     from nginx import nginx_serving
+    from reading import write_screenshots
 
     site = args.site.resolve()
     if not (site / "index.html").is_file():
@@ -97,6 +101,9 @@ def main() -> int:
             ok = False
             for line in violations:
                 console.print(f"  {path}: {line}")
+        with console.status("截图"), browser_page((base,)) as (page, _):
+            shots = write_screenshots(page, base, {"home": PAGES["首页"], "article": PAGES["多图文章"]}, args.screenshots)
+        console.print(f"截图 {len(shots)} 张：{args.screenshots}")
     return 0 if ok else 1
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from township_archive.safety.body import BodyPolicy, clean_body
-from township_archive.urls import is_relative, page_address
+from township_archive.urls import breakable_urls, is_relative, page_address
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,20 @@ def test_links_in_article_bodies_follow_the_rule_offline():
     assert 'href="../wangge-zhili/index.html"' in offline and 'href="../wangge-zhili/index.html#a"' in offline
     assert 'href="https://x.cn/a/"' in offline and 'href="#b"' in offline
     assert clean_body(body)[0].count("index.html") == 0
+
+
+@pytest.mark.parametrize(
+    "text, html",
+    [
+        (
+            "曲樟乡[EB/OL]. (2024-07-01)[2026-01-01]. https://www.example.gov.cn/jiaoyu-jidi/songhu-kangzhan/.",
+            "曲樟乡[EB/OL]. (2024-07-01)[2026-01-01]. https://www<wbr>.example<wbr>.gov<wbr>.cn/<wbr>jiaoyu-jidi/<wbr>songhu-kangzhan/<wbr>.",
+        ),
+        ("http://a.cn", "http://a<wbr>.cn"),
+        # Escaped like any value; the address ends at a quote, a bracket or Chinese punctuation.
+        ('见 https://x.cn/a?b=1&c="<2>"，完', "见 https://x<wbr>.cn/<wbr>a?b=1&amp;c=&#34;&lt;2&gt;&#34;，完"),
+        ("没有网址 <b>", "没有网址 &lt;b&gt;"),
+    ],
+)
+def test_addresses_in_text_get_break_points_after_slashes_and_before_dots(text, html):
+    assert str(breakable_urls(text)) == html

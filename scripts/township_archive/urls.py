@@ -10,7 +10,10 @@ search results and redirect pages all go through `page_address`.
 from __future__ import annotations
 
 import posixpath
+import re
 from urllib.parse import quote, urlsplit
+
+from markupsafe import Markup, escape
 
 
 def is_relative(address: str) -> bool:
@@ -63,3 +66,26 @@ def file_url(target: str, page: str) -> str:
     """Docs-relative file `target` (a picture's variant, say) as the page at site address `page` links to it:
     relative and percent-encoded, as srcset needs (a space would split the list)."""
     return quote(relative_url(target, page))
+
+
+# A web address inside text: up to a space, a quote or bracket, or Chinese punctuation.
+_WEB_ADDRESS = re.compile(r"(https?://)([^\s<>\"'（）【】《》，。；：]+)")
+
+
+def breakable_urls(text: str) -> Markup:
+    """`text`, escaped, with line-break opportunities (<wbr>) in the web addresses in it: after each slash
+    past `://`, and before each dot of the host name (where typesetters break an address). Browsers do
+    not end a line there by themselves: a long address either runs out of a phone's column or, allowed
+    to break anywhere, splits inside a word or inside https://."""
+    out = []
+    position = 0
+    for match in _WEB_ADDRESS.finditer(text):
+        out.append(escape(text[position : match.start()]))
+        out.append(escape(match.group(1)))
+        host, slash, path = match.group(2).partition("/")
+        out.append(Markup("<wbr>.").join(escape(part) for part in host.split(".")))
+        out.append(Markup(slash and "/<wbr>"))
+        out.append(Markup("/<wbr>").join(escape(part) for part in path.split("/")) if slash else Markup(""))
+        position = match.end()
+    out.append(escape(text[position:]))
+    return Markup("").join(out)

@@ -68,6 +68,15 @@
   function nameSearchDialog() {
     var dialog = document.querySelector(".md-search[role=dialog]");
     if (dialog && !dialog.hasAttribute("aria-label")) { dialog.setAttribute("aria-label", "站内搜索"); }
+    // It draws each result's tags as a <nav>: a page of results would be a row of unnamed landmarks.
+    // They are the result's keywords, not a way around the site.
+    var results = document.querySelector(".md-search-result__list");
+    if (results && window.MutationObserver) {
+      new MutationObserver(function () {
+        var tags = results.querySelectorAll("nav.md-tags:not([role])");
+        for (var i = 0; i < tags.length; i++) { tags[i].setAttribute("role", "none"); }
+      }).observe(results, { childList: true, subtree: true });
+    }
   }
 
   apply();

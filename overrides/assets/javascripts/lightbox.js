@@ -36,8 +36,22 @@
     };
   });
   if (!slides.length) { return; }
+  // GLightbox's own markup, with a name for the dialog, Chinese names for its buttons, and the caption
+  // as a paragraph (its empty <h4> in slides not yet shown is an empty heading to screen readers).
+  var LIGHTBOX_HTML = '<div id="glightbox-body" class="glightbox-container" tabindex="-1" role="dialog" aria-modal="true" aria-label="图片浏览" aria-hidden="false">' +
+    '<div class="gloader visible"></div><div class="goverlay"></div><div class="gcontainer">' +
+    '<div id="glightbox-slider" class="gslider"></div>' +
+    '<button class="gclose gbtn" aria-label="关闭" data-taborder="3">{closeSVG}</button>' +
+    '<button class="gprev gbtn" aria-label="上一张" data-taborder="2">{prevSVG}</button>' +
+    '<button class="gnext gbtn" aria-label="下一张" data-taborder="1">{nextSVG}</button>' +
+    '</div></div>';
+  var SLIDE_HTML = '<div class="gslide"><div class="gslide-inner-content"><div class="ginner-container">' +
+    '<div class="gslide-media"></div><div class="gslide-description"><div class="gdesc-inner">' +
+    '<p class="gslide-title"></p><div class="gslide-desc"></div></div></div></div></div></div>';
   var lightbox = GLightbox({
     elements: slides,
+    lightboxHTML: LIGHTBOX_HTML,
+    slideHTML: SLIDE_HTML,
     touchNavigation: true,
     loop: false,
     zoomable: true,

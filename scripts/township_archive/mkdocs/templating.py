@@ -8,7 +8,7 @@ from jinja2 import Environment, pass_context
 from ..dates import chinese_date, iso_date
 from ..listings import ListingPage
 from ..templating import SiteView
-from ..urls import page_address
+from ..urls import breakable_urls, page_address
 
 
 def install(env: Environment, site: SiteView, directory_urls: bool = True) -> None:
@@ -26,6 +26,7 @@ def install(env: Environment, site: SiteView, directory_urls: bool = True) -> No
     env.globals["archive"] = site
     env.filters["chinese_date"] = chinese_date
     env.filters["iso_date"] = iso_date
+    env.filters["breakable_urls"] = breakable_urls
 
 
 def listing_source(listing: ListingPage) -> str:

@@ -1,0 +1,255 @@
+"""Reading modes as a matrix: every kind of page of the sample site, in each of the four text sizes
+with and without high contrast, at 360, 390, 768 and 1366 px, set the way a reader sets them (the
+reading bar's buttons). On each: no sideways scrolling, no clipped control, text and control
+outlines visible against what is really painted behind them, text at least 14 px, targets at least
+44 × 44 px on touch widths (links inside running text excepted, as WCAG allows), and axe-core
+without violations (at 390 px only, in every mode: axe checks what does not change with the width,
+and the whole matrix through axe would take ten minutes for nothing). Then Chinese typography:
+figures, captions, credits, dates, addresses and titles."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from accessibility import axe_violations
+from browser import browser_page
+from reading import MODES, SIZES, WIDTHS, audit, fast_animations, mode_name, page_states, set_reading
+from search_quality import serve
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+AXE_WIDTH = 390
+HEIGHT = 800
+
+
+@pytest.fixture(scope="module")
+def reader(sample_site: Path):
+    """One server, one browser, one page for the whole module."""
+    with serve(sample_site) as base, browser_page((base,), width=AXE_WIDTH, height=HEIGHT) as (page, watch):
+        fast_animations(page)
+        yield page, base, watch
+
+
+def test_every_page_type_reads_right_in_every_mode_at_every_width(sample_site: Path, reader):
+    page, base, watch = reader
+    found: dict[str, list[str]] = defaultdict(list)
+    started = time.monotonic()
+    for state in page_states(sample_site):
+        page.goto(base + state.path)
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": HEIGHT})
+            for size, contrast in MODES:
+                set_reading(page, size, contrast)
+                state.open(page, base)
+                where = f"{width}px {mode_name(size, contrast)}"
+                for problem in audit(page, state, width):
+                    found[f"{state.name}（{state.path or '/'}）{problem}"].append(where)
+                if width == AXE_WIDTH:
+                    for violation in axe_violations(page):
+                        found[f"{state.name}（{state.path or '/'}）axe {violation}"].append(where)
+                state.close(page)
+    assert not watch.console_errors, watch.console_errors
+    assert not watch.blocked, watch.blocked
+    report = [f"{problem}  [{'; '.join(places[:4])}{' …' if len(places) > 4 else ''}]" for problem, places in found.items()]
+    assert not report, f"{len(report)} problems ({time.monotonic() - started:.0f} s):\n" + "\n".join(report)
+
+
+# --- Chinese typography: figures, captions, credits, addresses, titles and dates -----------------------
+
+CJK = r"[\u3400-\u9fff]"
+ITALIC_CJK = """(cjk) => {
+  const re = new RegExp(cjk);
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!re.test(node.data) || !el || el.closest("script, style, template")) { continue; }
+    if (getComputedStyle(el).fontStyle !== "normal") { found.push(el.tagName + "「" + node.data.trim().slice(0, 12) + "」"); }
+  }
+  return found;
+}"""
+# Where a reader would see italic if a rule slanted it: elements browsers and Material draw in italic.
+ITALIC_BY_DEFAULT = """() => {
+  const host = document.querySelector(".md-content .md-typeset");
+  return ["em", "i", "cite", "dfn", "var", "address", "blockquote", "figcaption"].filter((tag) => {
+    const el = host.appendChild(document.createElement(tag));
+    el.textContent = "示例";
+    const style = getComputedStyle(el).fontStyle;
+    el.remove();
+    return style !== "normal";
+  });
+}"""
+# Each character of an element's text with the top of the line it is on.
+CHARACTER_LINES = """(el) => {
+  const out = [];
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let i = 0; i < node.data.length; i++) {
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const rect = range.getClientRects()[0];
+      if (rect && node.data[i].trim()) { out.push([node.data[i], Math.round(rect.top)]); }
+    }
+  }
+  return out;
+}"""
+
+
+def _lines(page, locator) -> list[str]:
+    """The element's visible characters, line by line, as the browser laid them out."""
+    lines: list[list[str]] = []
+    last = None
+    for char, top in locator.evaluate(CHARACTER_LINES):
+        if last is None or abs(top - last) > 2:
+            lines.append([])
+            last = top
+        lines[-1].append(char)
+    return ["".join(line) for line in lines]
+
+
+def _first_page(site: Path, marker: str, unless: str = "") -> str:
+    for path in sorted(site.rglob("index.html")):
+        text = path.read_text(encoding="utf-8")
+        if marker in text and not (unless and unless in text):
+            return path.parent.relative_to(site).as_posix() + "/"
+    raise AssertionError(f"no page holds {marker}")
+
+
+def test_caption_and_credit_are_apart_and_nothing_chinese_is_italic(sample_site: Path, reader):
+    page, base, _ = reader
+    article = _first_page(sample_site, 'class="ta-gallery"')
+    for width in (360, 1366):
+        page.set_viewport_size({"width": width, "height": HEIGHT})
+        page.goto(base + article)
+        set_reading(page, 0, False)
+        figures = page.locator("figure.ta-figure:has(.ta-credit)")
+        assert figures.count() >= 3
+        for index in range(figures.count()):
+            caption = figures.nth(index).locator("figcaption")
+            # The credit starts on a line below the last line of the caption's own text.
+            caption_bottom = caption.evaluate(
+                "c => { const r = document.createRange(); r.selectNodeContents(c.firstChild); return r.getBoundingClientRect().bottom; }"
+            )
+            credit_top = caption.locator(".ta-credit").evaluate("e => e.getBoundingClientRect().top")
+            assert credit_top >= caption_bottom - 1, (width, caption.inner_text())
+        assert not page.evaluate(ITALIC_CJK, CJK)
+        assert page.evaluate(ITALIC_BY_DEFAULT) == []
+    for path in ("", "about/", _first_page(sample_site, 'class="ta-list"')):
+        page.goto(base + path)
+        assert not page.evaluate(ITALIC_CJK, CJK), path
+
+
+def test_pictures_fit_the_screen_and_galleries_are_even(sample_site: Path, reader):
+    page, base, _ = reader
+    # A landscape screen as low as a laptop's with the browser's bars: 80 % of it is 320 px, less than
+    # the photo's height at the column's width, so the limit shows (a portrait phone photo meets it anywhere).
+    single = _first_page(sample_site, 'class="ta-figure"', unless='class="ta-gallery"')
+    page.set_viewport_size({"width": 1366, "height": 400})
+    page.goto(base + single)
+    set_reading(page, 0, False)
+    for box in page.locator(".ta-article-body figure.ta-figure img").evaluate_all(
+        "imgs => imgs.map(i => [i.getBoundingClientRect().width, i.getBoundingClientRect().height, i.naturalWidth / i.naturalHeight])"
+    ):
+        width, height, ratio = box
+        assert height <= 0.8 * 400 + 0.5
+        assert abs(width / height - ratio) < 0.02 * ratio  # not squeezed
+
+    gallery_page = _first_page(sample_site, 'class="ta-gallery"')
+    for width in (360, 390, 768, 1366):
+        page.set_viewport_size({"width": width, "height": HEIGHT})
+        page.goto(base + gallery_page)
+        for size in (0, 3):
+            set_reading(page, size, False)
+            gallery = page.locator(".ta-gallery").first
+            left, right = gallery.evaluate("g => [g.getBoundingClientRect().left, g.getBoundingClientRect().right]")
+            boxes = gallery.locator("img").evaluate_all(
+                "imgs => imgs.map(i => { const r = i.getBoundingClientRect(); return [r.left, r.right, r.top, r.height]; })"
+            )
+            rows: dict[int, list] = defaultdict(list)
+            for box in boxes:
+                rows[round(box[2])].append(box)
+            *full, last = rows.values()
+            # Full rows: thumbnails of one size, from the column's left edge to its right edge.
+            assert len({round(b[1] - b[0]) for row in full for b in row} | {round(b[3]) for row in full for b in row}) <= 2
+            for row in full:
+                assert abs(row[0][0] - left) < 1.5 and abs(row[-1][1] - right) < 1.5, (width, size, row)
+            # The last row fills the column too, or is centred in it with thumbnails of the same size.
+            spans = abs(last[0][0] - left) < 1.5 and abs(last[-1][1] - right) < 1.5
+            centred = abs((last[0][0] - left) - (right - last[-1][1])) < 1.5 and (
+                not full or abs((last[0][1] - last[0][0]) - (full[0][0][1] - full[0][0][0])) < 1.5
+            )
+            assert spans or centred, (width, size, boxes)
+    set_reading(page, 0, False)
+
+
+def _widowed(page, titles) -> list[list[str]]:
+    """Titles whose last line holds a single character (punctuation not counted)."""
+    found = []
+    for title in titles:
+        lines = _lines(page, title)
+        if len(lines) > 1 and len(re.sub(r"[\W_]", "", lines[-1])) < 2:
+            found.append(lines)
+    return found
+
+
+def test_addresses_titles_and_dates_break_only_where_they_should(sample_site: Path, reader):
+    page, base, _ = reader
+    article = _first_page(sample_site, 'class="ta-gallery"')
+    listing = _first_page(sample_site, 'class="ta-list"')
+    for width in (360, 390, 768):
+        page.set_viewport_size({"width": width, "height": HEIGHT})
+        for size in range(4):
+            where = f"{width}px {SIZES[size]}"
+            page.goto(base + article)
+            set_reading(page, size, False)
+            # The permalink and the address in the citation: a line may end after a slash (or - _ ? = & #)
+            # or before a dot, never inside https://.
+            for locator in (page.locator("#ta-permalink"), page.locator(".ta-cite__text")):
+                lines = _lines(page, locator)
+                text = "".join(lines)
+                start = text.find("https://")
+                assert start >= 0, text
+                position = 0
+                for line in lines[:-1]:
+                    position += len(line)
+                    if position > start:
+                        assert position >= start + len("https://"), (where, lines)
+                        assert text[position - 1] in "/-_?=&#" or text[position] == ".", (where, lines)
+            assert not _widowed(page, page.locator(".ta-article-header h1").all()), where
+            for time_element in page.locator("time").all():
+                if time_element.is_visible():
+                    assert len(_lines(page, time_element)) == 1, (where, _lines(page, time_element))
+
+            page.goto(base + listing)
+            assert not _widowed(page, page.locator(".md-content h1, .ta-item__title").all()), where
+            for time_element in page.locator("time").all():
+                assert len(_lines(page, time_element)) == 1, (where, _lines(page, time_element))
+    set_reading(page, 0, False)
+
+
+def test_logo_names_the_site_and_footer_text_is_large_enough(sample_site: Path, reader):
+    page, base, _ = reader
+    page.set_viewport_size({"width": 1366, "height": HEIGHT})
+    page.goto(base)
+    set_reading(page, 0, False)
+    site_name = page.evaluate("document.querySelector('meta[property=\"og:site_name\"]')?.content") or page.title().split(" - ")[-1]
+    alts = page.locator("img.md-logo, .md-logo img").evaluate_all("imgs => imgs.map(i => i.alt)")
+    assert alts and set(alts) == {site_name}
+    sizes = page.locator(".md-footer :is(p, a, span)").evaluate_all("els => els.map(e => parseFloat(getComputedStyle(e).fontSize))")
+    assert sizes and min(sizes) >= 14
+
+
+def test_wide_screens_show_no_sidebar_that_holds_only_the_page_name(sample_site: Path, reader):
+    page, base, _ = reader
+    page.set_viewport_size({"width": 1366, "height": HEIGHT})
+    for path in ("dangjian/", "tags/", "archive/", "villages/", "about/", _first_page(sample_site, 'class="ta-gallery"')):
+        page.goto(base + path)
+        shown = page.locator(".md-sidebar--primary a.md-nav__link").evaluate_all(
+            "links => links.filter(a => a.checkVisibility({visibilityProperty: true})).map(a => a.textContent.trim())"
+        )
+        assert shown == [], (path, shown)
