@@ -240,7 +240,7 @@ def test_body_policy_finds_lines_outside_fences_and_code_spans():
 
 
 def test_media_check_sees_reference_style_and_html_images(tmp_path):
-    from conftest import article
+    from conftest import article, remark_fixtures
     from PIL import Image as Picture
     from township_archive.content.loader import load_archive
     from township_archive.content.model import Section
@@ -260,6 +260,7 @@ def test_media_check_sees_reference_style_and_html_images(tmp_path):
     )
     (docs / "dangjian/a.md").write_text(article("参考式图片", "can-kao", body=body), encoding="utf-8")
     sections = [Section("dangjian", "党建成果")]
+    remark_fixtures(docs)  # its picture counts in the version it is marked for
     archive, problems = load_archive(docs, sections, "曲樟乡人民政府", tmp_path)
     # A missing picture and its alt text are the readiness check's, found while loading (errors when published).
     assert sorted((p.line, p.code) for p in problems if p.is_error) == [(11, "image-no-alt"), (13, "image-missing")]
@@ -273,7 +274,7 @@ def test_media_check_sees_reference_style_and_html_images(tmp_path):
 def test_lint_checks_every_kind_of_link_and_skips_code(tmp_path):
     from datetime import datetime
 
-    from conftest import article
+    from conftest import article, remark_fixtures
     from township_archive.authoring.lint import heading_ids, lint_archive
     from township_archive.content.loader import load_archive
     from township_archive.content.model import Section
@@ -292,6 +293,7 @@ def test_lint_checks_every_kind_of_link_and_skips_code(tmp_path):
         "\n[坏]: ../kejia/none.md\n"
     )
     (docs / "dangjian/a.md").write_text(article("第一篇", "di-yi-pian", extra="summary: 第一篇的摘要。", body=body), encoding="utf-8")
+    remark_fixtures(docs)
     archive, problems = load_archive(docs, [Section("dangjian", "党建成果")], "曲樟乡人民政府", tmp_path)
     assert not [p for p in problems if p.is_error], problems
     found = lint_archive(archive, docs, tmp_path, {"网格化管理": "网格化服务管理"}, datetime(2030, 1, 1))

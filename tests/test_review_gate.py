@@ -406,3 +406,73 @@ def test_an_article_outside_the_articles_folder_is_refused_before_anything_is_wr
     code, out = command(config, capsys, *args)
     assert code == 2 and "不在文章文件夹" in out and "docs" in out, out
     assert outside.read_text(encoding="utf-8") == DRAFT
+
+
+# --- pictures and their credits are part of the version ---------------------------------------------------------------
+
+PICTURED = LISTED.replace("editor: 示例编辑\n", "editor: 示例编辑\ncover: wang-ge-dang-xiao-zu/cover.jpg\n").replace(
+    "网格员由党员担任", '![网格员在村部登记群众反映的问题（示例）](wang-ge-dang-xiao-zu/dengji.jpg "网格员登记（示例）")\n\n网格员由党员担任')
+
+
+def jpeg(seed: int) -> bytes:
+    import io
+
+    from township_archive.samples import photo_like
+
+    buffer = io.BytesIO()
+    photo_like(1000, 640, seed).save(buffer, "JPEG", quality=80)
+    return buffer.getvalue()
+
+
+CHANGES_AFTER_REVIEW = {  # (file in the article's picture folder, new content)
+    "another picture in its place": ("dengji.jpg", jpeg(7)),
+    "a new photographer in the picture's credits": ("dengji.jpg.yml", "author: 另一位摄影者\n"),
+    "the credits of a picture that had none": ("cover.jpg.yml", "holder: 另一家单位\n"),
+    "another cover picture": ("cover.jpg", jpeg(8)),
+}
+
+
+def pictured_and_published(tmp_path: Path, capsys) -> tuple[Path, Path]:
+    files = {"dangjian/wang-ge-dang-xiao-zu/dengji.jpg": jpeg(1), "dangjian/wang-ge-dang-xiao-zu/cover.jpg": jpeg(2),
+             "dangjian/wang-ge-dang-xiao-zu/dengji.jpg.yml": "author: 示例摄影者  # 乡宣传办\n"}
+    config = small_project(tmp_path / "project", {"dangjian/wang-ge-dang-xiao-zu.md": PICTURED, **files})
+    path = config.parent / "docs/dangjian/wang-ge-dang-xiao-zu.md"
+    for level, name in THREE:
+        assert command(config, capsys, "review", str(path), "--level", level, "--by", name, "--today", "2025-03-19")[0] == 0
+    code, out = command(config, capsys, "publish", str(path), "--today", "2025-03-20 09:00")
+    assert code == 0, out
+    return config, path
+
+
+@pytest.mark.parametrize("name,content", list(CHANGES_AFTER_REVIEW.values()), ids=list(CHANGES_AFTER_REVIEW))
+def test_a_picture_or_its_credits_changed_after_the_final_review_stops_the_build(tmp_path: Path, capsys, name, content):
+    config, path = pictured_and_published(tmp_path, capsys)
+    code, problems = checked(config, capsys, path)
+    assert code == 0 and [p for p in problems if p["severity"] == "error"] == []
+
+    picture = path.with_suffix("") / name
+    picture.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    code, problems = checked(config, capsys, path)
+    assert code == 1 and [p["code"] for p in problems if p["severity"] == "error"] == ["changed-after-review"], problems
+
+
+def test_rewriting_a_pictures_credits_without_changing_them_is_no_change(tmp_path: Path, capsys):
+    config, path = pictured_and_published(tmp_path, capsys)
+    (path.with_suffix("") / "dengji.jpg.yml").write_text("# 摄影者由乡宣传办提供\nauthor: '示例摄影者'\n", encoding="utf-8")
+    code, problems = checked(config, capsys, path)
+    assert code == 0 and [p for p in problems if p["severity"] == "error"] == []
+
+
+def test_the_files_an_article_shows_are_read_inside_docs_only(tmp_path: Path):
+    from township_archive.content.reviews import FileVersions, shown_files
+
+    docs = tmp_path / "docs"
+    (docs / "dangjian/a").mkdir(parents=True)
+    (docs / "dangjian/a/p.jpg").write_bytes(b"picture")
+    (tmp_path / "secret.jpg").write_bytes(b"secret")
+    (docs / "dangjian/a/link.jpg").symlink_to(tmp_path / "secret.jpg")
+    body = "![甲](a/p.jpg)\n\n![乙](../../secret.jpg)\n\n![丙](a/link.jpg)\n\n<img src=\"a/p.jpg\" alt=\"丁\">\n\n![戊](https://example.org/x.jpg)\n"
+    assert shown_files({"cover": "a/p.jpg"}, body, "dangjian/a.md") == ["dangjian/a/p.jpg", "dangjian/a/link.jpg"]
+    versions = FileVersions(docs)
+    assert versions("dangjian/a/p.jpg") is not None
+    assert versions("dangjian/a/link.jpg") is None and versions("../secret.jpg") is None

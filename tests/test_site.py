@@ -210,14 +210,15 @@ def test_big_archive_paginates_and_keeps_pages_small(project: Project):
 def test_slug_stays_when_title_changes(project: Project):
     from datetime import datetime
 
-    from township_archive.authoring.workflow import read_front, review_changes, rewrite
+    from township_archive.authoring.workflow import file_versions, read_front, review_changes, rewrite
 
     source = project.docs / "dangjian/hongse-daipaoyuan.md"
     source.write_text(source.read_text(encoding="utf-8").replace("title: “红色代跑员”一年跑腿382次", "title: 新标题"), encoding="utf-8")
     refused = project.mkdocs_build_in_process()  # a published article changed after it was vouched for
     assert refused.returncode != 0 and "请重新送审" in refused.output
     for level, name in (("初审", "张三"), ("复审", "李四"), ("终审", "王五")):  # as the review command records them
-        rewrite(source, review_changes(read_front(source), level, name, datetime(2025, 3, 20)))
+        front = read_front(source)  # the version with its cover picture
+        rewrite(source, review_changes(front, level, name, datetime(2025, 3, 20), file_versions(project.docs, source, front)))
     assert project.mkdocs_build_in_process().returncode == 0
     page = project.root / "site/dangjian/hongse-daipaoyuan/index.html"
     assert "新标题" in page.read_text(encoding="utf-8")

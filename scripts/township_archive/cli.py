@@ -486,16 +486,17 @@ def _inside(path: Path, docs: Path) -> bool:
 
 
 def cmd_review(args, console: Console) -> int:
-    from .authoring.workflow import read_front, review_changes, review_state, rewrite
+    from .authoring.workflow import file_versions, read_front, review_changes, review_state, rewrite
     from .content.model import HISTORICAL
     from .content.reviews import GATE_CODES
 
     if len(args.article) > 1 and args.level != HISTORICAL:
         raise CliError(f"一次只能审核一篇文章（只有标为{HISTORICAL}时可以一次写多篇）。")
     decided = []
+    docs = _load_project(args.config).settings.docs_dir
     for path in (_article_path(given, args) for given in args.article):  # every file decided before any is written
-        front = read_front(path)
-        decided.append((path, front, review_changes(front, args.level, args.by, _today(args))))
+        front = read_front(path)  # the version reviewed: text, front matter, pictures and their credits
+        decided.append((path, front, review_changes(front, args.level, args.by, _today(args), file_versions(docs, path, front))))
     for path, _front, changes in decided:
         rewrite(path, changes)
     if args.level == HISTORICAL:
@@ -505,7 +506,7 @@ def cmd_review(args, console: Console) -> int:
         return 0
     path, front, _changes = decided[0]
     written = read_front(path)
-    state = review_state(written)
+    state = review_state(written, file_versions(docs, path, written))
     console.print(Text.assemble((f"已记录{args.level}", "green"), "：", str(path)))
     console.print(Text("审核进度：" + state.progress(published=written.data.get("status") == "published")), soft_wrap=True)
     if written.data.get("status") == "published" and state.vouching is None:
@@ -520,11 +521,11 @@ def cmd_review(args, console: Console) -> int:
 
 
 def cmd_publish(args, console: Console) -> int:
-    from .authoring.workflow import publish_changes, read_front, rewrite, with_changes
+    from .authoring.workflow import file_versions, publish_changes, read_front, rewrite, with_changes
 
     path = _article_path(args.article, args)
     front = read_front(path)
-    changes = publish_changes(front, _today(args), args.now)
+    changes = publish_changes(front, _today(args), args.now, file_versions(_load_project(args.config).settings.docs_dir, path, front))
     if not changes:  # published already, and this version passed 三审: what review's 终审 said
         from .content.reviews import APPROVED_CHANGE
 
@@ -547,6 +548,7 @@ def cmd_publish(args, console: Console) -> int:
 
 def _validate_one(args, path: Path, front, *, publishing: bool = False) -> list[Problem]:
     """The article's problems as `check` finds them (`publishing`: as the publish command is about to write it)."""
+    from .content.reviews import FileVersions
     from .content.schema import validate_article
 
     settings = _load_project(args.config).settings
@@ -562,6 +564,7 @@ def _validate_one(args, path: Path, front, *, publishing: bool = False) -> list[
         display_path(path, settings.project_dir), relative, front, folder, list(settings.sections),
         lambda p: (docs / p).is_file(), settings.identity.source, publishing=publishing,
         slug_taken=others.__contains__,  # a shorter slug it suggests is one no other article has
+        file_version=FileVersions(docs),
     )
     return sorted(problems)
 

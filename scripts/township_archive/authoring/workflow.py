@@ -8,6 +8,7 @@ the result may be published is the schema's and the readiness check's to say
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,16 @@ from typing import Any
 from ..content.frontmatter import FrontMatter, clean_text, read_front_matter, shown, text_problem
 from ..content.model import HISTORICAL, REVIEW_LEVELS, Review, Section, Status
 from ..content.readiness import NEW_BODY_MARK
-from ..content.reviews import NAME_HINT, ReviewState, as_data, describe, fingerprint, records_from
+from ..content.reviews import (
+    NAME_HINT,
+    FileVersions,
+    ReviewState,
+    as_data,
+    describe,
+    fingerprint,
+    records_from,
+    shown_file_versions,
+)
 from ..content.schema import STATUS_WORDS
 from ..content.slugs import free_slug, pinyin_slug
 from ..hanzi import name_problem, person_key
@@ -81,11 +91,19 @@ def read_front(path: Path) -> FrontMatter:
     return front
 
 
-def review_state(front: FrontMatter) -> ReviewState:
+def file_versions(docs_dir: Path, path: Path, front: FrontMatter) -> dict[str, str]:
+    """The pictures and cover the article at `path` (inside `docs_dir`) shows, with their versions: part of
+    the version a review records, as the build reads them (`reviews.FileVersions`)."""
+    relative = path.resolve().relative_to(docs_dir.resolve()).as_posix()
+    return shown_file_versions(front.data, front.body, relative, FileVersions(docs_dir.resolve()))
+
+
+def review_state(front: FrontMatter, files: Mapping[str, str] | None = None) -> ReviewState:
+    """The article's review records read against its current version (`files`: see `file_versions`)."""
     records = records_from(front.data.get("reviews"))
     if records is None:
         raise AuthoringError("审核记录（reviews）格式不对，无法在其后添加。请先运行 township-archive check 查看并改正。")
-    return ReviewState(records, fingerprint(front.data, front.body))
+    return ReviewState(records, fingerprint(front.data, front.body, files))
 
 
 def _status(front: FrontMatter) -> Status:
@@ -103,7 +121,8 @@ def _reviewer(name: str) -> str:
     return name
 
 
-def review_changes(front: FrontMatter, level: str, by: str, today: datetime) -> dict[str, Any]:
+def review_changes(front: FrontMatter, level: str, by: str, today: datetime,
+                   files: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The front-matter changes that record one level of review (or the 历史稿件 mark) for this version.
 
     Levels go in order within a round, each by a different person (names compared by `person_key`);
@@ -111,7 +130,7 @@ def review_changes(front: FrontMatter, level: str, by: str, today: datetime) -> 
     if level not in (*REVIEW_LEVELS, HISTORICAL):
         raise AuthoringError(f"审核级别只能是 {'、'.join(REVIEW_LEVELS)} 或 {HISTORICAL}，不能是“{level}”。")
     reviewer = _reviewer(by)
-    state = review_state(front)
+    state = review_state(front, files)
     status = _status(front)
     record = Review(level, reviewer, today.strftime("%Y-%m-%d"), state.current)
     if level == HISTORICAL:
@@ -152,11 +171,11 @@ def _historical_allowed(state: ReviewState, status: Status) -> tuple[Review, ...
     return ()
 
 
-def publish_changes(front: FrontMatter, now: datetime, use_now: bool) -> dict[str, Any]:
+def publish_changes(front: FrontMatter, now: datetime, use_now: bool, files: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Status published; the date written (by hand or by the import) stays unless `use_now`, and a
     draft without one gets `now`. The reviews are checked with everything else by the caller's validation.
     Nothing to change ({}) for an article already published whose current version passed 三审."""
-    state = review_state(front)
+    state = review_state(front, files)
     if state.historical is not None:
         raise AuthoringError(f"这篇文章标为{HISTORICAL}，不经过 publish：新稿件要完成初审、复审、终审后发布。")
     if _status(front) is Status.PUBLISHED:

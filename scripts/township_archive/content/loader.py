@@ -28,6 +28,7 @@ from .model import (
     Status,
     article_files,
 )
+from .reviews import FileVersions
 from .schema import STATUS_WORDS, validate_article
 from .slugs import pinyin_slug
 
@@ -149,10 +150,11 @@ def load_archive(
     for relative, _path, _section, front in fronts:
         for slug in _declared_slugs(front.data):
             owners[slug].add(relative)
+    versions = FileVersions(docs_dir)  # each picture hashed once for all the articles that show it
     for relative, path, section, front in fronts:
         article, article_problems = validate_article(
             shown(path), relative, front, section, sections, exists, default_source,
-            slug_taken=lambda slug, own=relative: bool(owners.get(slug, set()) - {own}),
+            slug_taken=lambda slug, own=relative: bool(owners.get(slug, set()) - {own}), file_version=versions,
         )
         archive.pending += [p for p in article_problems if p.severity is Severity.PENDING]
         problems += [p for p in article_problems if p.severity is not Severity.PENDING]

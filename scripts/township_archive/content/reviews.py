@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+import stat
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..hanzi import person_key
+from .frontmatter import decode, read_yaml
 from .lists import normalised
+from .markdown_scan import images, resolve
 from .model import HISTORICAL, REVIEW_LEVELS, Review
 
 # The codes of `ReviewState.findings`: the gate itself, as opposed to what else blocks publishing.
@@ -30,18 +34,106 @@ FINGERPRINT_LENGTH = 16  # hex digits: enough to tell versions apart, short enou
 NAME_HINT = "姓名只能写汉字，或同一种文字的字母（如拉丁字母），中间可以有空格、间隔号（·）、连字符和撇号；请重新输入审核人的姓名。"
 
 
-def fingerprint(data: Mapping[str, Any], body: str) -> str:
-    """The version of an article: its front matter less WORKFLOW_FIELDS, and its body.
+def fingerprint(data: Mapping[str, Any], body: str, files: Mapping[str, str] | None = None) -> str:
+    """The version of an article: its front matter less WORKFLOW_FIELDS, its body, and the version of
+    each local file it shows (`files`, from `shown_file_versions`: pictures and cover with their credits).
 
     The front matter counts as the build reads its values (`lists.normalised`), not as it is written:
     key order, comments, quoting, flow or block lists, the separators a list was typed with, spaces
     around a value and empty fields do not count; in the body, line endings, spaces at the end of a
-    line and blank lines around it do not either. A rewrite that keeps the values keeps the fingerprint."""
+    line and blank lines around it do not either. A rewrite that keeps the values keeps the fingerprint.
+    An article that shows no file of its own has the fingerprint of its text alone, as before pictures counted."""
     content = normalised({key: value for key, value in data.items() if key not in WORKFLOW_FIELDS})
     text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
     lines = body.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n")
     text += "\n" + "\n".join(line.rstrip() for line in lines)
+    if files:
+        text += "\n" + json.dumps(dict(sorted(files.items())), ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:FINGERPRINT_LENGTH]
+
+
+# --- the files an article shows --------------------------------------------------------------------------------------
+
+SIDECAR_SUFFIX = ".yml"  # a picture's credits: photo.jpg.yml beside photo.jpg (read by the media library)
+
+
+def shown_files(data: Mapping[str, Any], body: str, source_path: str) -> list[str]:
+    """The docs/-relative paths of the local files the article shows: its pictures (Markdown or HTML, as
+    the media check reads them) and its cover, in order, once each. Addresses of other sites and paths
+    out of docs/ are not files of the article (the readiness check refuses them)."""
+    written = [image.src for image in images(body) if not image.is_external]
+    cover = data.get("cover")
+    if isinstance(cover, str) and cover.strip():
+        written.append(cover.strip())
+    found = (resolve(src, source_path) for src in written)
+    return list(dict.fromkeys(path for path in found if path))
+
+
+class FileVersions:
+    """The version of a file under docs/: the SHA-256 of its bytes and, for a picture, its sidecar's values
+    (author, holder: a new photographer is a change); None when it is not a regular file inside docs/.
+
+    Read through the safe path rule (no `..`, no symbolic link anywhere on the way, regular files only), each
+    file once for the life of the object: one per build, so the loader hashes a picture once however many
+    articles show it. The bytes are hashed every build, never trusted from a size and time memo."""
+
+    def __init__(self, docs_dir: Path):
+        self.docs_dir = docs_dir
+        self.known: dict[str, str | None] = {}
+
+    def __call__(self, relative: str) -> str | None:
+        if relative not in self.known:
+            self.known[relative] = self._version(relative)
+        return self.known[relative]
+
+    def _regular(self, relative: str) -> Path | None:
+        parts = relative.split("/")
+        if any(part in ("", ".", "..") for part in parts):
+            return None
+        path, mode = self.docs_dir, 0
+        for part in parts:
+            path = path / part
+            try:
+                mode = path.lstat().st_mode
+            except OSError:
+                return None
+            if stat.S_ISLNK(mode):
+                return None
+        return path if stat.S_ISREG(mode) else None
+
+    def _digest(self, path: Path) -> str | None:
+        try:
+            with path.open("rb") as stream:
+                return hashlib.file_digest(stream, "sha256").hexdigest()
+        except OSError:
+            return None
+
+    def _version(self, relative: str) -> str | None:
+        path = self._regular(relative)
+        digest = self._digest(path) if path is not None else None
+        if digest is None:
+            return None
+        sidecar = self._regular(relative + SIDECAR_SUFFIX)
+        if sidecar is None:
+            return digest
+        return f"{digest} {self._sidecar_values(sidecar)}"
+
+    def _sidecar_values(self, path: Path) -> str:
+        """The sidecar as its values read (comments and layout do not count); its bytes when it cannot be read."""
+        try:
+            text, _problems = decode(str(path), path.read_bytes())
+        except OSError:
+            return "unreadable"
+        loaded = read_yaml(text, str(path), what="", code="", hint="") if text is not None else None
+        if loaded is None or not loaded.ok:
+            return self._digest(path) or "unreadable"
+        return json.dumps(loaded.data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def shown_file_versions(data: Mapping[str, Any], body: str, source_path: str,
+                        version: Callable[[str], str | None]) -> dict[str, str]:
+    """The version of each file the article shows that is there (a missing picture is the readiness check's)."""
+    return {path: found for path in shown_files(data, body, source_path) if (found := version(path)) is not None}
 
 
 def records_from(value: Any) -> tuple[Review, ...] | None:

@@ -26,7 +26,7 @@ from .frontmatter import FrontMatter, clean_text, key_text, shown, text_problem,
 from .lists import ListReading, read_list
 from .model import HISTORICAL, REVIEW_LEVELS, Article, Review, RightsOverride, Section, Status, find_section, section_choices
 from .readiness import Stage, readiness_problems
-from .reviews import NAME_HINT, ReviewState, fingerprint
+from .reviews import NAME_HINT, ReviewState, fingerprint, shown_file_versions
 from .slugs import is_valid_slug, pinyin_slug
 
 
@@ -228,6 +228,7 @@ class _Checker:
         self.folder_section = folder_section
         self.sections = sections
         self.file_exists = file_exists
+        self.file_version: Callable[[str], str | None] = lambda path: None  # see validate_article
         self.problems: list[Problem] = []
         self.values: dict[str, Any] = {}  # model attribute -> value read so far
         self.refused: set[str] = set()  # fields with an error: not reported missing as well
@@ -531,9 +532,10 @@ def _source_from_settings(check: _Checker, values: dict[str, Any], body: str, de
 
 
 def _review_gate(check: _Checker, values: dict[str, Any], body: str, default_source: str) -> None:
-    """A published article goes out only as its 终审 saw it (or as it was marked 历史稿件). Asked only of an
-    article without other errors: their fixes change the version anyway."""
-    values["fingerprint"] = fingerprint(check.front.data, body)
+    """A published article goes out only as its 终审 saw it (or as it was marked 历史稿件), pictures and their
+    credits included. Asked only of an article without other errors: their fixes change the version anyway."""
+    files = shown_file_versions(check.front.data, body, check.source_path, check.file_version)
+    values["fingerprint"] = fingerprint(check.front.data, body, files)
     if values["status"] is not Status.PUBLISHED or check.has_errors:
         return
     for finding in ReviewState(values["reviews"], values["fingerprint"]).findings():
@@ -554,6 +556,7 @@ def validate_article(
     *,
     publishing: bool = False,
     slug_taken: Callable[[str], bool] = lambda slug: False,
+    file_version: Callable[[str], str | None] = lambda path: None,
 ) -> tuple[Article | None, list[Problem]]:
     """Check one article's front matter and build its `Article`, with what blocks publishing it
     (`content.readiness`: as errors when it is published, as Severity.PENDING while a draft).
@@ -562,8 +565,11 @@ def validate_article(
     is relative to docs/, `file_exists` answers for docs/-relative paths. `publishing`: the
     publish command's check of the article it is about to write (rules for publishing only apply).
     `slug_taken` tells the slugs of the other articles (a suggested shorter slug avoids them).
+    `file_version` gives the version of a docs/-relative file (`reviews.FileVersions`): the pictures and
+    cover the article shows count in its fingerprint.
     """
     check = _Checker(path, front, source_path, folder_section, sections, file_exists)
+    check.file_version = file_version
 
     for key in front.data:
         if key not in FIELDS:

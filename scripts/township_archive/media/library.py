@@ -20,11 +20,11 @@ from ..content.frontmatter import shown as quoted
 from ..content.loader import Archive
 from ..content.markdown_scan import Image, Kind, images, resolve
 from ..content.model import Article
+from ..content.reviews import SIDECAR_SUFFIX
 from ..problems import Problem, Severity
 from .model import DEFAULT_MIN_WIDTH, RASTER_EXTENSIONS, Credit, MediaSpec, ProcessedImage
 from .process import MediaCache, run_pipeline
 
-SIDECAR_SUFFIX = ".yml"
 SIDECAR_FIELDS = {"author": "摄影/作者", "holder": "版权方", "watermark": "是否加可见署名（true/false）"}
 
 
