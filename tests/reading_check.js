@@ -202,6 +202,17 @@
     report("超出屏幕右边", el, `右边 ${Math.round(r.right)} > ${viewport}`);
   }
 
+  // Anything that scrolls sideways (a table, code, a row of tabs) must show that it does.
+  const cueless = new Set();
+  for (const el of all) {
+    const s = style(el);
+    if (!["auto", "scroll"].includes(s.overflowX) || el.scrollWidth <= el.clientWidth + 1 || !visible(el)) { continue; }
+    if (!hasScrollCue(el)) {
+      cueless.add(el);
+      report("可横向滚动但没有提示", el, `内容 ${el.scrollWidth} px，可见 ${el.clientWidth} px`);
+    }
+  }
+
   // Text cut off by a box that neither scrolls nor ends it with an ellipsis.
   for (const el of all) {
     const s = style(el);
@@ -227,7 +238,6 @@
   // A label with nothing in it is a backdrop (Material's search overlay closes the search), not a target.
   const backdrop = (el) => el.tagName === "LABEL" && !el.children.length && !el.textContent.trim();
   const controls = [...scope.querySelectorAll(CONTROLS)].filter((el) => visible(el) && !inactive(el) && !backdrop(el));
-  const cueless = new Set();
 
   function nonControlText(block) {
     let text = "";

@@ -253,3 +253,43 @@ def test_wide_screens_show_no_sidebar_that_holds_only_the_page_name(sample_site:
             "links => links.filter(a => a.checkVisibility({visibilityProperty: true})).map(a => a.textContent.trim())"
         )
         assert shown == [], (path, shown)
+
+
+# What the matrix would report, shown on purpose: the audit itself is tested, so a page passing it means
+# something. Elements are added to a real page, styled the way the mistakes were made.
+MISTAKES = """() => {
+  const body = document.querySelector(".ta-article-body");
+  body.insertAdjacentHTML("beforeend", `
+    <p id="t-grey" style="color:#fff;background:#bdbdbd">7 个符合条件的结果</p>
+    <p><a id="t-chip" href="#" style="display:inline-block;border:1px solid #e3e3e3;padding:0 .5em">客家文化</a></p>
+    <p id="t-small" style="font-size:12.8px">主办单位：合浦县曲樟乡人民政府</p>
+    <div id="t-wide" style="width:448px;border:1px solid #767676">栏目卡片的文字被截断</div>
+    <div style="overflow:hidden;width:100px"><span id="t-cut" style="white-space:nowrap">这一行文字比框宽得多会被截断</span></div>
+    <pre><code id="t-code">${"x".repeat(200)}</code></pre>`);
+}"""
+
+
+def test_the_audit_reports_what_a_reader_would_miss(sample_site: Path, reader):
+    from reading import State
+
+    page, base, _ = reader
+    state = State("图文文章", _first_page(sample_site, 'class="ta-gallery"'))
+    page.set_viewport_size({"width": 360, "height": HEIGHT})
+    page.goto(base + state.path)
+    set_reading(page, 0, False)
+    assert audit(page, state, 360) == []
+    page.evaluate(MISTAKES)
+    found = "\n".join(audit(page, state, 360))
+    for expected in (
+        "文字对比度不足：p#t-grey「7 个符合条件的结果」 #ffffff 对 #bdbdbd：1.88:1",
+        "控件边框对比度不足：a#t-chip「客家文化」",
+        "点击区域太小：a#t-chip「客家文化」",
+        "文字太小：p#t-small",
+        "超出屏幕右边：div#t-wide",
+        "文字被裁切：span#t-cut",
+    ):
+        assert expected in found, (expected, found)
+    # Wide code scrolls with shadows at its edges; without them the audit asks for a cue.
+    assert "可横向滚动" not in found
+    page.evaluate("document.getElementById('t-code').style.background = 'none'")
+    assert "可横向滚动但没有提示：code#t-code" in "\n".join(audit(page, state, 360))
