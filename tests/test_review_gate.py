@@ -309,9 +309,10 @@ def command(config: Path, capsys, *args: str) -> tuple[int, str]:
     return code, capsys.readouterr().out
 
 
-def published_by_commands(tmp_path: Path, capsys, text: str = LISTED) -> tuple[Path, Path]:
-    """A draft taken through 初审, 复审, 终审 and publish by the commands; (mkdocs.yml, the article)."""
-    config = small_project(tmp_path / "project", {"dangjian/wang-ge-dang-xiao-zu.md": text})
+def published_by_commands(tmp_path: Path, capsys, text: str = LISTED, files: dict | None = None) -> tuple[Path, Path]:
+    """A draft (with `files` under docs/, e.g. its pictures) taken through 初审, 复审, 终审 and publish by the
+    commands; (mkdocs.yml, the article)."""
+    config = small_project(tmp_path / "project", {"dangjian/wang-ge-dang-xiao-zu.md": text, **(files or {})})
     path = config.parent / "docs/dangjian/wang-ge-dang-xiao-zu.md"
     for level, name in THREE:
         assert command(config, capsys, "review", str(path), "--level", level, "--by", name, "--today", "2025-03-19")[0] == 0
@@ -435,13 +436,7 @@ CHANGES_AFTER_REVIEW = {  # (file in the article's picture folder, new content)
 def pictured_and_published(tmp_path: Path, capsys) -> tuple[Path, Path]:
     files = {"dangjian/wang-ge-dang-xiao-zu/dengji.jpg": jpeg(1), "dangjian/wang-ge-dang-xiao-zu/cover.jpg": jpeg(2),
              "dangjian/wang-ge-dang-xiao-zu/dengji.jpg.yml": "author: 示例摄影者  # 乡宣传办\n"}
-    config = small_project(tmp_path / "project", {"dangjian/wang-ge-dang-xiao-zu.md": PICTURED, **files})
-    path = config.parent / "docs/dangjian/wang-ge-dang-xiao-zu.md"
-    for level, name in THREE:
-        assert command(config, capsys, "review", str(path), "--level", level, "--by", name, "--today", "2025-03-19")[0] == 0
-    code, out = command(config, capsys, "publish", str(path), "--today", "2025-03-20 09:00")
-    assert code == 0, out
-    return config, path
+    return published_by_commands(tmp_path, capsys, PICTURED, files)
 
 
 @pytest.mark.parametrize("name,content", list(CHANGES_AFTER_REVIEW.values()), ids=list(CHANGES_AFTER_REVIEW))
