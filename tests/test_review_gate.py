@@ -309,10 +309,9 @@ def command(config: Path, capsys, *args: str) -> tuple[int, str]:
     return code, capsys.readouterr().out
 
 
-def published_by_commands(tmp_path: Path, capsys, text: str = LISTED, files: dict | None = None) -> tuple[Path, Path]:
-    """A draft (with `files` under docs/, e.g. its pictures) taken through 初审, 复审, 终审 and publish by the
-    commands; (mkdocs.yml, the article)."""
-    config = small_project(tmp_path / "project", {"dangjian/wang-ge-dang-xiao-zu.md": text, **(files or {})})
+def published_by_commands(tmp_path: Path, capsys, text: str = LISTED) -> tuple[Path, Path]:
+    """A draft taken through 初审, 复审, 终审 and publish by the commands; (mkdocs.yml, the article)."""
+    config = small_project(tmp_path / "project", {"dangjian/wang-ge-dang-xiao-zu.md": text})
     path = config.parent / "docs/dangjian/wang-ge-dang-xiao-zu.md"
     for level, name in THREE:
         assert command(config, capsys, "review", str(path), "--level", level, "--by", name, "--today", "2025-03-19")[0] == 0
@@ -433,15 +432,32 @@ CHANGES_AFTER_REVIEW = {  # (file in the article's picture folder, new content)
 }
 
 
-def pictured_and_published(tmp_path: Path, capsys) -> tuple[Path, Path]:
+@pytest.fixture(scope="module")
+def pictured(tmp_path_factory) -> Path:
+    """A pictured article taken through 三审 and publish by the commands and checked once (its pictures'
+    variants cached); each test changes a copy."""
     files = {"dangjian/wang-ge-dang-xiao-zu/dengji.jpg": jpeg(1), "dangjian/wang-ge-dang-xiao-zu/cover.jpg": jpeg(2),
              "dangjian/wang-ge-dang-xiao-zu/dengji.jpg.yml": "author: 示例摄影者  # 乡宣传办\n"}
-    return published_by_commands(tmp_path, capsys, PICTURED, files)
+    config = small_project(tmp_path_factory.mktemp("pictured") / "project", {"dangjian/wang-ge-dang-xiao-zu.md": PICTURED, **files})
+    path = str(config.parent / "docs/dangjian/wang-ge-dang-xiao-zu.md")
+    for level, name in THREE:
+        assert cli.main(["--config", str(config), "review", path, "--level", level, "--by", name, "--today", "2025-03-19"]) == 0
+    assert cli.main(["--config", str(config), "publish", path, "--today", "2025-03-20 09:00"]) == 0
+    assert cli.main(["--config", str(config), "check", "--today", "2025-03-20"]) == 0
+    return config.parent
+
+
+def copy_of(project: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of `project` with its image cache: (mkdocs.yml, the article)."""
+    import shutil
+
+    shutil.copytree(project, tmp_path / "project")
+    return tmp_path / "project/mkdocs.yml", tmp_path / "project/docs/dangjian/wang-ge-dang-xiao-zu.md"
 
 
 @pytest.mark.parametrize("name,content", list(CHANGES_AFTER_REVIEW.values()), ids=list(CHANGES_AFTER_REVIEW))
-def test_a_picture_or_its_credits_changed_after_the_final_review_stops_the_build(tmp_path: Path, capsys, name, content):
-    config, path = pictured_and_published(tmp_path, capsys)
+def test_a_picture_or_its_credits_changed_after_the_final_review_stops_the_build(tmp_path: Path, capsys, pictured, name, content):
+    config, path = copy_of(pictured, tmp_path)
     code, problems = checked(config, capsys, path)
     assert code == 0 and [p for p in problems if p["severity"] == "error"] == []
 
@@ -451,8 +467,8 @@ def test_a_picture_or_its_credits_changed_after_the_final_review_stops_the_build
     assert code == 1 and [p["code"] for p in problems if p["severity"] == "error"] == ["changed-after-review"], problems
 
 
-def test_rewriting_a_pictures_credits_without_changing_them_is_no_change(tmp_path: Path, capsys):
-    config, path = pictured_and_published(tmp_path, capsys)
+def test_rewriting_a_pictures_credits_without_changing_them_is_no_change(tmp_path: Path, capsys, pictured):
+    config, path = copy_of(pictured, tmp_path)
     (path.with_suffix("") / "dengji.jpg.yml").write_text("# 摄影者由乡宣传办提供\nauthor: '示例摄影者'\n", encoding="utf-8")
     code, problems = checked(config, capsys, path)
     assert code == 0 and [p for p in problems if p["severity"] == "error"] == []
