@@ -181,6 +181,14 @@ def copy_project(destination: Path) -> Project:
     return Project(destination)
 
 
+def write_doc(root: Path, relative: str, content: str | bytes) -> Path:
+    """Write `root`/docs/`relative` (folders made as needed), as staff would save it."""
+    path = root / "docs" / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return path
+
+
 def small_project(root: Path, files: dict[str, str | bytes]) -> Path:
     """The sample's mkdocs.yml, villages.yml and theme with only `files` under docs/ (and a home page);
     returns mkdocs.yml. For commands run in-process (`cli.main`), without building the sample."""
@@ -193,9 +201,7 @@ def small_project(root: Path, files: dict[str, str | bytes]) -> Path:
         if (ROOT / "docs" / name).is_file():
             files.setdefault(name, (ROOT / "docs" / name).read_bytes())
     for relative, content in files.items():
-        path = root / "docs" / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+        write_doc(root, relative, content)
     remark_fixtures(root / "docs")
     return root / "mkdocs.yml"
 

@@ -20,7 +20,7 @@ from xml.etree import ElementTree
 
 import pytest
 from browser import browser_page
-from conftest import ROOT, article, plan_settings, small_project
+from conftest import ROOT, article, plan_settings, small_project, write_doc
 from search_quality import serve
 from test_input_robustness import validate_config
 from township_archive.content.model import Section
@@ -37,18 +37,12 @@ SECTIONS = (Section("dangjian", "党建成果", "基层党建"), Section("kejia"
 BANNER = HomeSettings(banner="images/banner.jpg", banner_alt="曲樟乡的田野（示例）", title="曲樟乡", subtitle="合浦县", picture_news=2)
 
 
-def write(root: Path, relative: str, text: str) -> None:
-    path = root / "docs" / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-
-
 def picture(root: Path, relative: str, width: int = 800, height: int = 500, seed: int = 0) -> None:
     save_photo_like(root / "docs" / relative, width, height, seed)
 
 
 def covered(root: Path, section: str, slug: str, title: str, date: str, status: str = "published") -> None:
-    write(root, f"{section}/{slug}.md", article(title, slug, status=status, date=date, extra=f"cover: {slug}/cover.jpg"))
+    write_doc(root, f"{section}/{slug}.md", article(title, slug, status=status, date=date, extra=f"cover: {slug}/cover.jpg"))
     picture(root, f"{section}/{slug}/cover.jpg", seed=len(slug))
 
 
@@ -57,14 +51,14 @@ def archive_root(tmp_path_factory) -> Path:
     """Three sections: 党建 with covers old and new, a draft with the newest cover of all, and an article
     without a cover between them; 客家 with one cover; 家风 with none. A banner photo with its credit."""
     root = tmp_path_factory.mktemp("home")
-    write(root, "index.md", "---\ntitle: 首页\ntemplate: home.html\n---\n")
+    write_doc(root, "index.md", "---\ntitle: 首页\ntemplate: home.html\n---\n")
     covered(root, "dangjian", "wangge-zhili", "网格化治理", "2024-07-20")
-    write(root, "dangjian/dinggang.md", article("定岗认责", "dinggang", date="2024-07-25"))
+    write_doc(root, "dangjian/dinggang.md", article("定岗认责", "dinggang", date="2024-07-25"))
     covered(root, "dangjian", "hongse-daipao", "红色代跑员", "2024-06-10")
     covered(root, "dangjian", "caogao", "还在写的稿子", "2024-08-01", status="draft")
     covered(root, "kejia", "shange", "客家山歌进校园", "2024-07-10")
-    write(root, "kejia/xinsu.md", article("客家新俗", "xinsu", date="2023-11-20"))
-    write(root, "jiafeng/jiaxun.md", article("陈氏家训", "jiaxun", date="2024-05-01"))
+    write_doc(root, "kejia/xinsu.md", article("客家新俗", "xinsu", date="2023-11-20"))
+    write_doc(root, "jiafeng/jiaxun.md", article("陈氏家训", "jiaxun", date="2024-05-01"))
     picture(root, "images/banner.jpg", 960, 400, seed=3)
     (root / "docs/images/banner.jpg.yml").write_text("author: 示例摄影\n", encoding="utf-8")
     return root
@@ -112,7 +106,7 @@ def test_the_home_page_draws_only_the_newest_articles(tmp_path: Path):
     for number in range(30):
         slug = f"wen-zhang-{number}"
         extra = f"cover: {slug}/cover.jpg" if number % 3 == 0 else ""
-        write(tmp_path, f"dangjian/{slug}.md", article(f"第{number}篇", slug, date=f"2024-{number % 12 + 1:02d}-{number % 28 + 1:02d}", extra=extra))
+        write_doc(tmp_path, f"dangjian/{slug}.md", article(f"第{number}篇", slug, date=f"2024-{number % 12 + 1:02d}-{number % 28 + 1:02d}", extra=extra))
         if extra:
             picture(tmp_path, f"dangjian/{slug}/cover.jpg", 640, 400, seed=number)
     view = view_of(tmp_path, home=HomeSettings(picture_news=4), home_latest=5)
@@ -162,7 +156,7 @@ def test_the_banner_is_published_as_variants_with_its_credit_and_its_original_wi
 
 def test_banner_problems_name_the_line_in_mkdocs_yml(tmp_path: Path):
     (tmp_path / "mkdocs.yml").write_text("site_name: 测试\nplugins:\n  - township-archive:\n      home:\n        banner: images/banner.jpg\n", encoding="utf-8")
-    write(tmp_path, "index.md", "---\ntitle: 首页\n---\n")
+    write_doc(tmp_path, "index.md", "---\ntitle: 首页\n---\n")
     settings = settings_for(tmp_path)
     _plan, problems = prepare(settings)
     (missing,) = [p for p in problems if p.code == "home-banner-missing"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, article
+from conftest import ROOT, article, write_doc
 from conftest import plan_settings as settings_for
 from PIL import Image
 from township_archive.listings import ListingKind
@@ -16,34 +16,27 @@ from township_archive.plan import NavEntry, PageKind, prepare
 from township_archive.settings import OfflineSettings
 
 
-def write(root: Path, relative: str, text: str | bytes) -> Path:
-    path = root / "docs" / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(text) if isinstance(text, bytes) else path.write_text(text, encoding="utf-8")
-    return path
-
-
 @pytest.fixture(scope="module")
 def archive_root(tmp_path_factory) -> Path:
     """One small archive for every test here (its pictures are processed once, then cached)."""
     tmp_path = tmp_path_factory.mktemp("plan")
-    write(tmp_path, "index.md", "---\ntitle: 首页\ntemplate: home.html\n---\n")
-    write(tmp_path, "about.md", "---\ntitle: 版权声明\n---\n\n本站作品受法律保护。\n")
-    write(tmp_path, "plans.md", "---\ntitle: 筹备中的页面\nstatus: draft\n---\n")
-    write(tmp_path, "dangjian/index.md", "---\ntitle: 党建成果\n---\n")
+    write_doc(tmp_path, "index.md", "---\ntitle: 首页\ntemplate: home.html\n---\n")
+    write_doc(tmp_path, "about.md", "---\ntitle: 版权声明\n---\n\n本站作品受法律保护。\n")
+    write_doc(tmp_path, "plans.md", "---\ntitle: 筹备中的页面\nstatus: draft\n---\n")
+    write_doc(tmp_path, "dangjian/index.md", "---\ntitle: 党建成果\n---\n")
     body = "网格员走村入户。\n\n![网格员在村委会](wangge/photo.jpg)\n"
-    write(tmp_path, "dangjian/wangge.md", article("网格化治理", "wangge-zhili", date="2024-05-01", body=body,
+    write_doc(tmp_path, "dangjian/wangge.md", article("网格化治理", "wangge-zhili", date="2024-05-01", body=body,
                                                    extra="aliases: [old-wangge]\nvillages: [双庄村]"))
     (tmp_path / "docs/dangjian/wangge").mkdir()
     Image.new("RGB", (800, 600), (120, 80, 40)).save(tmp_path / "docs/dangjian/wangge/photo.jpg")
     (tmp_path / "docs/dangjian/wangge/photo.jpg.yml").write_text("author: 李摄影\n", encoding="utf-8")
-    write(tmp_path, "dangjian/caogao.md", article("还在写的稿子", "cao-gao", status="draft"))
+    write_doc(tmp_path, "dangjian/caogao.md", article("还在写的稿子", "cao-gao", status="draft"))
     Image.new("RGB", (800, 600)).save(tmp_path / "docs/dangjian/caogao-photo.jpg")
     (tmp_path / "docs/dangjian/caogao").mkdir()
     Image.new("RGB", (800, 600)).save(tmp_path / "docs/dangjian/caogao/draft.jpg")
-    write(tmp_path, "kejia/shange.md", article("客家山歌进校园", "shan-ge", date="2023-11-20"))
-    write(tmp_path, "kejia/widget.js", "alert(1)\n")
-    write(tmp_path, "合作 \"伙伴\".md", "---\ntitle: 合作伙伴\n---\n")
+    write_doc(tmp_path, "kejia/shange.md", article("客家山歌进校园", "shan-ge", date="2023-11-20"))
+    write_doc(tmp_path, "kejia/widget.js", "alert(1)\n")
+    write_doc(tmp_path, "合作 \"伙伴\".md", "---\ntitle: 合作伙伴\n---\n")
     return tmp_path
 
 

@@ -14,7 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import BIN, ROOT, Project, article, plan_settings, small_project
+from conftest import BIN, ROOT, Project, article, plan_settings, small_project, write_doc
 from jinja2 import Environment, FileSystemLoader, pass_context
 from township_archive.mkdocs.templating import install
 from township_archive.plan import DRAFTS_URL, NavEntry, PageKind, prepare, watched_paths
@@ -28,29 +28,23 @@ def settings_for(root: Path) -> Settings:
     return plan_settings(root, media_enabled=False)  # the 草稿箱 needs no picture processed
 
 
-def write(root: Path, relative: str, text: str) -> None:
-    path = root / "docs" / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
 def newsroom(tmp_path_factory) -> Path:
     """A week in the township's newsroom: one article out, others waiting for review or still being written."""
     root = tmp_path_factory.mktemp("preview")
-    write(root, "index.md", "---\ntitle: 首页\ntemplate: home.html\n---\n")
-    write(root, "dangjian/index.md", "---\ntitle: 党建成果\n---\n")
-    write(root, "kejia/index.md", "---\ntitle: 客家文化\n---\n")
-    write(root, "dangjian/wangge.md", article("网格员走村入户记", "wangge-ji", date="2025-03-02"))
-    write(root, "dangjian/zhian.md", article("村级治安亭建成投用", "zhian-ting", status="draft", date="2025-03-10",
+    write_doc(root, "index.md", "---\ntitle: 首页\ntemplate: home.html\n---\n")
+    write_doc(root, "dangjian/index.md", "---\ntitle: 党建成果\n---\n")
+    write_doc(root, "kejia/index.md", "---\ntitle: 客家文化\n---\n")
+    write_doc(root, "dangjian/wangge.md", article("网格员走村入户记", "wangge-ji", date="2025-03-02"))
+    write_doc(root, "dangjian/zhian.md", article("村级治安亭建成投用", "zhian-ting", status="draft", date="2025-03-10",
                                                extra="summary: " + "治安亭建在村口，" * 30))
-    write(root, "dangjian/dangke.md", article("党员冬训第一课", "dangke", status="review", date="2025-01-08",
+    write_doc(root, "dangjian/dangke.md", article("党员冬训第一课", "dangke", status="review", date="2025-01-08",
                                                 extra="reviews: [{level: 初审, by: 李审核, date: 2025-01-09}]"))
     # Imported yesterday: no editor yet, a picture not yet copied in, its alt text still the importer's placeholder.
-    write(root, "dangjian/lizhi.md", article("荔枝园里的党员示范岗", "lizhi-shifan", status="draft", date="2025-06-20",
+    write_doc(root, "dangjian/lizhi.md", article("荔枝园里的党员示范岗", "lizhi-shifan", status="draft", date="2025-06-20",
                                                body="党员示范岗设在荔枝园。\n\n![（请填写图片说明）](lizhi/yuan.jpg)\n").replace("editor: 测试编辑\n", ""))
-    write(root, "kejia/shange.md", article(f"'{HOSTILE_TITLE}'", "shan-ge", status="draft", date="2025-02-01"))
-    write(root, "jihua.md", "---\ntitle: 筹备中的专题\nstatus: draft\n---\n")
+    write_doc(root, "kejia/shange.md", article(f"'{HOSTILE_TITLE}'", "shan-ge", status="draft", date="2025-02-01"))
+    write_doc(root, "jihua.md", "---\ntitle: 筹备中的专题\nstatus: draft\n---\n")
     return root
 
 
@@ -125,9 +119,9 @@ def test_draft_titles_are_printed_as_text(newsroom: Path):
 
 
 def test_the_draftbox_address_is_reserved(tmp_path: Path):
-    write(tmp_path, "index.md", "---\ntitle: 首页\n---\n")
-    write(tmp_path, "drafts.md", "---\ntitle: 我的草稿\n---\n")
-    write(tmp_path, "drafts/index.md", "---\ntitle: 草稿箱说明\n---\n")  # unlike villages/index.md, no introduction either
+    write_doc(tmp_path, "index.md", "---\ntitle: 首页\n---\n")
+    write_doc(tmp_path, "drafts.md", "---\ntitle: 我的草稿\n---\n")
+    write_doc(tmp_path, "drafts/index.md", "---\ntitle: 草稿箱说明\n---\n")  # unlike villages/index.md, no introduction either
     _, problems = prepare(settings_for(tmp_path))
     assert sorted(p.path for p in problems if p.code == "reserved-place") == ["docs/drafts.md", "docs/drafts/index.md"]
 
