@@ -228,15 +228,32 @@ def plan_settings(root: Path, **changes):
     return dataclasses.replace(settings, **changes)
 
 
+KEPT_CACHE = ROOT / ".pytest-tmp" / "sample-cache"  # the sample's pictures as the last run processed them
+
+
 @pytest.fixture(scope="session")
-def sample_cache(tmp_path_factory) -> Path:
+def sample_cache(request, tmp_path_factory) -> Path:
     """The sample's pictures processed once, in process, by `township-archive check` (the build's own
-    pipeline): the image cache every copy of the project starts with, as a staff machine's would."""
+    pipeline): the image cache every copy of the project starts with, as a staff machine's would.
+
+    A run with only untiered tests (`make test-fast`) starts from the pictures this checkout's last run
+    processed (KEPT_CACHE): entries are keyed by source, settings and PIPELINE_VERSION and written by
+    renaming, so the check processes just what changed. Any other run processes them all afresh."""
+    fast_only = not any(item.get_closest_marker(tier) for item in request.session.items for tier in tiers.TIERS)
     copy = copy_project(tmp_path_factory.mktemp("cache") / "project")
+    if fast_only and KEPT_CACHE.is_dir():
+        shutil.copytree(KEPT_CACHE, copy.root / ".cache", copy_function=_link)
     result = copy.cli_in_process("check")
     assert "Traceback" not in result.output, result.output
     cache = copy.root / ".cache"
     assert any(path.is_file() for path in cache.rglob("*")), result.output
+    kept = KEPT_CACHE.with_name(f"{KEPT_CACHE.name}.{os.getpid()}")
+    try:
+        shutil.copytree(cache, kept, copy_function=_link)
+        shutil.rmtree(KEPT_CACHE, ignore_errors=True)
+        os.rename(kept, KEPT_CACHE)
+    except OSError:  # another run in this checkout kept its own meanwhile: either will do
+        shutil.rmtree(kept, ignore_errors=True)
     return cache
 
 

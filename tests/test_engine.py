@@ -7,7 +7,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from conftest import copy_project
+from conftest import Project, copy_project
 from township_archive.cli import main
 from township_archive.mkdocs.engine import engine_line, port_problem
 from township_archive.mkdocs.project import engine_config_message
@@ -90,9 +90,8 @@ def test_build_never_replaces_the_sources_or_the_project(tmp_path: Path, capsys,
     assert sorted(p.relative_to(project.root) for p in project.root.rglob("*")) == before
 
 
-@pytest.mark.slow  # the report reads the sample's pictures first (about 5 s)
-def test_unreadable_configuration_and_unwritable_outputs_are_explained(tmp_path: Path, capsys):
-    project = copy_project(tmp_path / "project")
+def test_unreadable_configuration_and_unwritable_outputs_are_explained(project: Project, tmp_path: Path, capsys):
+    # `project`: a copy with the sample's pictures already processed, which the report reads first
     config = project.root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     cases = {

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import copy_project
+from conftest import cached_copy
 from township_archive import cli
 
 pytestmark = pytest.mark.slow
@@ -65,11 +65,11 @@ def excerpt(name: str, a: bytes, b: bytes) -> str:
     return "\n".join(f"  {line[:200]}" for line in diff[:24])
 
 
-def test_properdocs_builds_the_sample_byte_for_byte_like_mkdocs(tmp_path: Path):
-    project = copy_project(tmp_path / "project")
+def test_properdocs_builds_the_sample_byte_for_byte_like_mkdocs(tmp_path: Path, sample_cache: Path):
+    project = cached_copy(tmp_path / "project", sample_cache)
     config = project.root / "mkdocs.yml"
     env = build_env(config)
-    # One after the other: the second build finds the image cache the first one filled, as a rebuild would.
+    # Both builds find the sample's pictures processed (conftest's sample_cache), as a rebuild would.
     build("mkdocs", config, tmp_path / "mkdocs-site", env)
     build("properdocs", config, tmp_path / "properdocs-site", env)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
-from conftest import BIN, copy_project, run
+from conftest import BIN, cached_copy, run
 from docx import Document
 from docx.shared import Inches
 from selectolax.lexbor import LexborHTMLParser
@@ -393,8 +393,8 @@ def test_the_lead_paragraph_would_never_make_the_slug():
 
 
 @pytest.mark.slow
-def test_import_command_on_a_release_without_title(tmp_path: Path):
-    project = copy_project(tmp_path / "project")
+def test_import_command_on_a_release_without_title(tmp_path: Path, sample_cache: Path):
+    project = cached_copy(tmp_path / "project", sample_cache)  # check reads the sample's pictures: processed once a session
     today = "2026-11-21"
     result = run([str(BIN / "township-archive"), "import", str(TEXT_RELEASE), "--section", "党建成果", "--today", today],
                  project.root)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+TIERS = ("browser", "nginx", "slow")  # a test marked none of them is in `make test-fast`
+
 _markers: frozenset[str] | None = None
 
 
