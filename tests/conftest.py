@@ -387,8 +387,11 @@ def unzip(zip_path: Path, target: Path) -> Path:
     return folder
 
 
-def build_offline(project: Project, *args: str, end_to_end: bool = False) -> Path:
-    """`township-archive offline ARGS`: in process, or as the command itself (`end_to_end`)."""
+def build_offline(project: Project, *args: str, end_to_end: bool = True) -> Path:
+    """`township-archive offline ARGS` as the command itself, or in this process (`end_to_end=False`).
+
+    Session fixtures build their bundles as a subprocess: they are first asked for late in a run, when
+    this process already drives Chromium, and an in-process build (with its picture pool) stalled there."""
     result = (project.cli if end_to_end else project.cli_in_process)("offline", *args)
     assert result.returncode == 0, result.output
     assert "离线版中最大的文件" in result.output  # the build prints the bundle's size and largest files
@@ -454,7 +457,7 @@ def real_site(tmp_path_factory, sample_cache: Path) -> RealSite:
     project = cached_copy(root / "project", sample_cache)
     config = project.root / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("https://www.example.gov.cn/", REAL_SITE), encoding="utf-8")
-    built = project.mkdocs_build_in_process()  # --strict
+    built = project.mkdocs_build()  # --strict; a subprocess, for the reason build_offline gives
     assert built.returncode == 0, built.output
     offline = unzip(build_offline(project), root / "usb")
     shutil.rmtree(project.root / "dist")
