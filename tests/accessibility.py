@@ -24,10 +24,21 @@ def preload_axe(context) -> None:
     context.add_init_script(path=_axe())
 
 
+# Two frames for what starts on load, then every transition or animation that ends (a colour still fading
+# in would be judged half-way; injecting axe-core into each page used to give them the time).
+SETTLED = """async () => {
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  await Promise.all(document.getAnimations()
+    .filter((animation) => animation.effect && animation.effect.getComputedTiming().endTime !== Infinity)
+    .map((animation) => animation.finished.catch(() => null)));
+}"""
+
+
 def axe_violations(page) -> list[str]:
-    """Violations on the page as loaded, as "rule: target …" lines."""
+    """Violations on the page as loaded and settled, as "rule: target …" lines."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.add_script_tag(path=_axe())
+    page.evaluate(SETTLED)
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS
     )

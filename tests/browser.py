@@ -5,13 +5,14 @@ gets a context of its own, as fresh as a new browser: no cookies, storage, cache
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import tiers
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -31,31 +32,33 @@ class Watch:
 _shared: dict = {}  # "playwright", "browser": the session's Chromium under pytest
 
 
-@contextmanager
-def _chromium() -> Iterator[Browser]:
-    """The session's Chromium under pytest (started on first use, again if it went away); elsewhere one for the call."""
-    if tiers.running_under_pytest():
-        browser = _shared.get("browser")
-        if browser is None or not browser.is_connected():
-            close_shared()
-            _shared["playwright"] = sync_playwright().start()
-            _shared["browser"] = _shared["playwright"].chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield _shared["browser"]
-        return
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+def _shared_browser() -> Browser:
+    browser = _shared.get("browser")
+    if browser is None or not browser.is_connected():
+        close_shared()
+        _shared["playwright"] = sync_playwright().start()
+        _shared["browser"] = browser = _shared["playwright"].chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+    return browser
+
+
+def _shared_context(**options) -> BrowserContext:
+    """A new context in the session's Chromium, started on first use and again when it has gone away (a
+    crash, or a kill on a crowded machine, shows only when it is used next): a dead one fails no other test."""
+    try:
+        return _shared_browser().new_context(**options)
+    except PlaywrightError:
+        close_shared()
+        return _shared_browser().new_context(**options)
 
 
 def close_shared() -> None:
     browser, playwright = _shared.pop("browser", None), _shared.pop("playwright", None)
-    if browser is not None and browser.is_connected():
-        browser.close()
-    if playwright is not None:
-        playwright.stop()
+    with contextlib.suppress(Exception):  # already gone
+        if browser is not None:
+            browser.close()
+    with contextlib.suppress(Exception):
+        if playwright is not None:
+            playwright.stop()
 
 
 @contextmanager
@@ -65,8 +68,15 @@ def browser_page(
     """`bypass_csp` only for injecting test tools (axe-core) into pages served with the site's policy."""
     tiers.require("browser", "Chromium")
     watch = Watch()
-    with _chromium() as browser:
-        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN", bypass_csp=bypass_csp)
+    options = {"viewport": {"width": width, "height": height}, "locale": "zh-CN", "bypass_csp": bypass_csp}
+    with contextlib.ExitStack() as stack:
+        if tiers.running_under_pytest():
+            context = _shared_context(**options)
+        else:
+            browser = stack.enter_context(sync_playwright()).chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            stack.callback(browser.close)
+            context = browser.new_context(**options)
+        stack.callback(_quietly, context.close)  # the page may have taken the browser down with it
 
         def block(route):
             watch.blocked.append(route.request.url)
@@ -79,10 +89,12 @@ def browser_page(
         page = context.new_page()
         page.on("console", lambda message: message.type == "error" and watch.console_errors.append(message.text))
         page.on("pageerror", lambda error: watch.console_errors.append(str(error)))
-        try:
-            yield page, watch
-        finally:
-            context.close()
+        yield page, watch
+
+
+def _quietly(close) -> None:
+    with contextlib.suppress(PlaywrightError):
+        close()
 
 
 RESULTS_SHOWN = (

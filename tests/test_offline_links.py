@@ -105,8 +105,8 @@ def test_every_link_of_the_bundle_lands_on_one_of_its_pages(stick: Path):
                     trail.pop()
                     back += 1
                 if trail:
-                    with page.expect_navigation(wait_until="load"):
-                        page.evaluate("steps => history.go(-steps)", back)
+                    with page.expect_navigation(wait_until="load"):  # after the call returns: the page it runs in goes
+                        page.evaluate("steps => { setTimeout(() => history.go(-steps)); }", back)
                     assert urldefrag(page.url).url == trail[-1][0], f"history led back to {page.url}, not {trail[-1][0]}"
                 continue
             raw, address, lightbox = step
