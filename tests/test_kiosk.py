@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from accessibility import SETTLED
 from browser import browser_page
 from conftest import KIOSK_IDLE_SECONDS as IDLE_SECONDS
 
@@ -84,6 +85,7 @@ def survey(kiosk: Path) -> dict:
             box.fill("客家")
             box.press("End")
             page.wait_for_selector(".md-search-result__item", timeout=15000)
+            page.evaluate(SETTLED)  # the search box's buttons are still scaling in when the results show
             for found in page.evaluate(SMALL_TARGETS, TARGET):
                 small.setdefault(f"{label} search open: {found}", []).append(FIGURES)
             page.goto((kiosk / FIGURES).as_uri())
