@@ -13,12 +13,15 @@ export DISABLE_MKDOCS_2_WARNING := true
 site: $(INSTALLED)
 	$(BIN)/township-archive build
 
+# Tests run on both cores (pytest-xdist): the session's builds are made once and shared (tests/conftest.py).
+# WORKERS=0 runs them in this one process.
+WORKERS ?= 2
 test: $(DEV_INSTALLED) node_modules/.installed
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(WORKERS)
 
 # The in-process tests only: no Chromium, nginx or subprocess builds (the tiers in pytest.ini), under a minute.
 test-fast: $(DEV_INSTALLED)
-	$(BIN)/python -m pytest -m "not browser and not nginx and not slow"
+	$(BIN)/python -m pytest -n $(WORKERS) -m "not browser and not nginx and not slow"
 
 # Offline bundle for the education base: dist/<name>-offline-<date>.zip and the folder. KIOSK=1 for kiosk mode.
 offline: $(INSTALLED)

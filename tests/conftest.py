@@ -12,13 +12,14 @@ import shutil
 import subprocess
 import sys
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import tiers
 import yaml
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -231,6 +232,26 @@ def plan_settings(root: Path, **changes):
 KEPT_CACHE = ROOT / ".pytest-tmp" / "sample-cache"  # the sample's pictures as the last run processed them
 
 
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], object]) -> Path:
+    """The folder `build` fills for a session fixture, once per run.
+
+    With `make test`'s two workers (pytest-xdist) each worker is its own session: the first to ask
+    builds into the run's shared temporary folder while the other waits on the lock, then both read
+    the same build (session builds are never written to by the tests). Without workers, a fresh folder."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        folder = tmp_path_factory.mktemp(name)
+        build(folder)
+        return folder
+    folder = tmp_path_factory.getbasetemp().parent / f"built-{name}"
+    with FileLock(f"{folder}.lock"):
+        if not (folder / ".built").exists():  # a worker whose build failed left none: try again, fail again
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            build(folder)
+            (folder / ".built").touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def sample_cache(request, tmp_path_factory) -> Path:
     """The sample's pictures processed once, in process, by `township-archive check` (the build's own
@@ -240,31 +261,37 @@ def sample_cache(request, tmp_path_factory) -> Path:
     processed (KEPT_CACHE): entries are keyed by source, settings and PIPELINE_VERSION and written by
     renaming, so the check processes just what changed. Any other run processes them all afresh."""
     fast_only = not any(item.get_closest_marker(tier) for item in request.session.items for tier in tiers.TIERS)
-    copy = copy_project(tmp_path_factory.mktemp("cache") / "project")
-    if fast_only and KEPT_CACHE.is_dir():
-        shutil.copytree(KEPT_CACHE, copy.root / ".cache", copy_function=_link)
-    result = copy.cli_in_process("check")
-    assert "Traceback" not in result.output, result.output
-    cache = copy.root / ".cache"
-    assert any(path.is_file() for path in cache.rglob("*")), result.output
-    kept = KEPT_CACHE.with_name(f"{KEPT_CACHE.name}.{os.getpid()}")
-    try:
-        shutil.copytree(cache, kept, copy_function=_link)
-        shutil.rmtree(KEPT_CACHE, ignore_errors=True)
-        os.rename(kept, KEPT_CACHE)
-    except OSError:  # another run in this checkout kept its own meanwhile: either will do
-        shutil.rmtree(kept, ignore_errors=True)
-    return cache
+
+    def process(folder: Path) -> None:
+        copy = copy_project(folder / "project")
+        if fast_only and KEPT_CACHE.is_dir():
+            shutil.copytree(KEPT_CACHE, copy.root / ".cache", copy_function=_link)
+        result = copy.cli_in_process("check")
+        assert "Traceback" not in result.output, result.output
+        cache = copy.root / ".cache"
+        assert any(path.is_file() for path in cache.rglob("*")), result.output
+        kept = KEPT_CACHE.with_name(f"{KEPT_CACHE.name}.{os.getpid()}")
+        try:
+            shutil.copytree(cache, kept, copy_function=_link)
+            shutil.rmtree(KEPT_CACHE, ignore_errors=True)
+            os.rename(kept, KEPT_CACHE)
+        except OSError:  # another run in this checkout kept its own meanwhile: either will do
+            shutil.rmtree(kept, ignore_errors=True)
+
+    return built_once(tmp_path_factory, "cache", process) / "project" / ".cache"
 
 
 @pytest.fixture(scope="session")
 def sample_project(tmp_path_factory, sample_cache: Path) -> Project:
     """The repository's own sample archive, built once in strict mode."""
-    built = copy_project(tmp_path_factory.mktemp("sample") / "project")
-    shutil.copytree(sample_cache, built.root / ".cache")
-    result = built.mkdocs_build()
-    assert result.returncode == 0, result.output
-    return built
+
+    def build(folder: Path) -> None:
+        built = copy_project(folder / "project")
+        shutil.copytree(sample_cache, built.root / ".cache")
+        result = built.mkdocs_build()
+        assert result.returncode == 0, result.output
+
+    return Project(built_once(tmp_path_factory, "sample", build) / "project")
 
 
 @pytest.fixture(scope="session")
@@ -399,15 +426,26 @@ def build_offline(project: Project, *args: str, end_to_end: bool = True) -> Path
     return zip_path
 
 
+def the_bundle(project_root: Path) -> Path:
+    (zip_path,) = (project_root / "dist").glob(BUNDLE_GLOB)
+    return zip_path
+
+
+def the_folder(parent: Path) -> Path:
+    (folder,) = [p for p in parent.iterdir() if p.is_dir()]
+    return folder
+
+
 @pytest.fixture(scope="session")
 def offline_zip(tmp_path_factory, sample_cache: Path) -> Path:
     """The sample's offline bundle, built by the `offline` command as staff run it (its one end-to-end run)."""
-    return build_offline(cached_copy(tmp_path_factory.mktemp("offline") / "project", sample_cache), end_to_end=True)
+    folder = built_once(tmp_path_factory, "offline", lambda f: build_offline(cached_copy(f / "project", sample_cache)))
+    return the_bundle(folder / "project")
 
 
 @pytest.fixture(scope="session")
 def unpacked(offline_zip: Path, tmp_path_factory) -> Path:
-    return unzip(offline_zip, tmp_path_factory.mktemp("usb"))
+    return the_folder(built_once(tmp_path_factory, "usb", lambda f: unzip(offline_zip, f)))
 
 
 KIOSK_IDLE_SECONDS = 3
@@ -425,16 +463,20 @@ OUTSIDE_BODY = """\
 def kiosk(tmp_path_factory, sample_cache: Path) -> Path:
     """The kiosk bundle of a copy of the sample whose idle time is KIOSK_IDLE_SECONDS and which has one more
     article (kejia-wenhua/wai-bu-lian-jie/), with links to other sites in its body; unpacked."""
-    project = cached_copy(tmp_path_factory.mktemp("kiosk") / "project", sample_cache)
-    config = project.root / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    assert "idle_seconds: 180" in text
-    config.write_text(text.replace("idle_seconds: 180", f"idle_seconds: {KIOSK_IDLE_SECONDS}"), encoding="utf-8")
-    project.write("kejia-wenhua/wai-bu-lian-jie.md", article(
-        title="客家围屋的外部资料", slug="wai-bu-lian-jie", date="2024-06-01", body=OUTSIDE_BODY))
-    zip_path = build_offline(project, "--kiosk")
-    assert zip_path.name.endswith("-kiosk.zip")
-    return unzip(zip_path, project.root / "usb")
+
+    def build(folder: Path) -> None:
+        project = cached_copy(folder / "project", sample_cache)
+        config = project.root / "mkdocs.yml"
+        text = config.read_text(encoding="utf-8")
+        assert "idle_seconds: 180" in text
+        config.write_text(text.replace("idle_seconds: 180", f"idle_seconds: {KIOSK_IDLE_SECONDS}"), encoding="utf-8")
+        project.write("kejia-wenhua/wai-bu-lian-jie.md", article(
+            title="客家围屋的外部资料", slug="wai-bu-lian-jie", date="2024-06-01", body=OUTSIDE_BODY))
+        zip_path = build_offline(project, "--kiosk")
+        assert zip_path.name.endswith("-kiosk.zip")
+        unzip(zip_path, project.root / "usb")
+
+    return the_folder(built_once(tmp_path_factory, "kiosk", build) / "project" / "usb")
 
 
 @dataclass
@@ -453,13 +495,16 @@ class RealSite:
 
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory, sample_cache: Path) -> RealSite:
-    root = tmp_path_factory.mktemp("real")
-    project = cached_copy(root / "project", sample_cache)
-    config = project.root / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("https://www.example.gov.cn/", REAL_SITE), encoding="utf-8")
-    built = project.mkdocs_build()  # --strict; a subprocess, for the reason build_offline gives
-    assert built.returncode == 0, built.output
-    offline = unzip(build_offline(project), root / "usb")
-    shutil.rmtree(project.root / "dist")
-    kiosk_zip = build_offline(project, "--kiosk")
-    return RealSite(project, offline, kiosk_zip, unzip(kiosk_zip, root / "kiosk"))
+    def build(root: Path) -> None:
+        project = cached_copy(root / "project", sample_cache)
+        config = project.root / "mkdocs.yml"
+        config.write_text(config.read_text(encoding="utf-8").replace("https://www.example.gov.cn/", REAL_SITE), encoding="utf-8")
+        built = project.mkdocs_build()  # --strict; a subprocess, for the reason build_offline gives
+        assert built.returncode == 0, built.output
+        unzip(build_offline(project), root / "usb")
+        shutil.rmtree(project.root / "dist")
+        unzip(build_offline(project, "--kiosk"), root / "kiosk")
+
+    root = built_once(tmp_path_factory, "real", build)
+    project = Project(root / "project")
+    return RealSite(project, the_folder(root / "usb"), the_bundle(project.root), the_folder(root / "kiosk"))

@@ -108,6 +108,10 @@ def open_lightbox(page) -> None:
     )
 
 
+PAGE_KINDS = ("首页", "栏目页", "图文文章", "表格文章", "标签索引", "标签页", "大事记", "大事记年份", "村庄名录",
+              "关于与版权", "404", "搜索结果", "引用本文", "图片灯箱")
+
+
 def page_states(site: Path) -> list[State]:
     """Every kind of page of a built archive, found in the site rather than named from its markup."""
     article = _first_page(site, 'class="ta-gallery"')
@@ -124,7 +128,7 @@ def page_states(site: Path) -> list[State]:
         State("首页", ""),
         State("栏目页", section),
         State("图文文章", article),
-        *([State("表格文章", table)] if table != article else []),
+        State("表格文章", table),
         State("标签索引", "tags/"),
         State("标签页", tag),
         State("大事记", "archive/"),

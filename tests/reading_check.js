@@ -211,6 +211,11 @@
       cueless.add(el);
       report("可横向滚动但没有提示", el, `内容 ${el.scrollWidth} px，可见 ${el.clientWidth} px`);
     }
+    // A keyboard reader scrolls it with the arrow keys once it has focus: it takes focus itself, or
+    // holds something that does (axe's scrollable-region-focusable, checked at every size here).
+    if (el.tabIndex < 0 && !el.querySelector(CONTROLS)) {
+      report("可横向滚动但键盘无法滚动", el, `内容 ${el.scrollWidth} px，可见 ${el.clientWidth} px`);
+    }
   }
 
   // Text cut off by a box that neither scrolls nor ends it with an ellipsis.

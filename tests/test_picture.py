@@ -195,6 +195,17 @@ def test_gallery_pictures_use_the_gallery_sizes_and_only_the_first_is_eager():
     assert [i["width"] for i in images] == ["960", "960"]
 
 
+def test_an_odd_last_gallery_picture_asks_for_a_phone_wide_variant():
+    """Two a row on phones: the third of three spans the row, so the browser must fetch for the whole
+    width (a 50vw choice would be blurry there); the first two stay half-width."""
+    found = tags(_render("![一](a/photo.jpg) ![二](a/two.jpg) ![三](a/photo.jpg)\n"))
+    sizes = [attrs["sizes"] for tag, attrs in found if tag == "img"]
+    assert sizes[:2] == [SIZES[PictureRole.GALLERY]] * 2
+    assert sizes[2].endswith(", 100vw") and sizes[2].startswith("(min-width: 60em) 240px")
+    sources = [attrs["sizes"] for tag, attrs in found if tag == "source"]
+    assert sources == [size for size in sizes for _format in range(len(sources) // 3)]  # each <source> says the same
+
+
 def test_figure_fallback_follows_the_configured_widths():
     img = next(attrs for tag, attrs in tags(_render("![一](a/photo.jpg)\n", widths=(480, 640, 960))) if tag == "img")
     assert img["width"] == "480" and img["src"].endswith(".480.jpg")  # the middle of 480/640/960 is 640: 480 is the largest within

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from accessibility import axe_violations
 from browser import browser_page
-from reading import MODES, SIZES, WIDTHS, audit, fast_animations, mode_name, page_states, set_reading
+from conftest import article
+from reading import MODES, PAGE_KINDS, SIZES, WIDTHS, audit, fast_animations, mode_name, page_states, set_reading
 from search_quality import serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -34,11 +35,16 @@ def reader(sample_site: Path):
         yield page, base, watch
 
 
-def test_every_page_type_reads_right_in_every_mode_at_every_width(sample_site: Path, reader):
+def test_the_page_kinds_are_those_the_matrix_walks(sample_site: Path):
+    assert tuple(state.name for state in page_states(sample_site)) == PAGE_KINDS
+
+
+@pytest.mark.parametrize("kind", PAGE_KINDS)
+def test_every_page_type_reads_right_in_every_mode_at_every_width(sample_site: Path, reader, kind: str):
     page, base, watch = reader
     found: dict[str, list[str]] = defaultdict(list)
     started = time.monotonic()
-    for state in page_states(sample_site):
+    for state in [state for state in page_states(sample_site) if state.name == kind]:
         page.goto(base + state.path)
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": HEIGHT})
@@ -244,6 +250,52 @@ def test_logo_names_the_site_and_footer_text_is_large_enough(sample_site: Path, 
     assert sizes and min(sizes) >= 14
 
 
+# A yearly statistics table as offices send them: many columns of figures, which cannot wrap the way
+# Chinese text does, so on a phone it scrolls sideways however narrow the columns get.
+STATISTICS = """\
+## 历年数字
+
+| 年份 | 网格 | 网格党小组 | 村级治安亭 | 上岗人数 | 解决问题 | 跑腿次数 | 结对儿童 | 辅导学生 |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| 2024年 | 80 | 35 | 11 | 222 | 359 | 382 | 86 | 307 |
+
+## 说明
+
+| 项目 | 说明 |
+| --- | --- |
+| 跑腿次数 | “红色代跑员”全年代办事项 |
+"""
+
+
+def test_a_table_wider_than_a_phone_scrolls_with_the_keyboard(project):
+    """A reader without a mouse tabs to the table and reads its hidden columns with the arrow keys."""
+    project.write("dangjian/li-nian-shu-zi.md", article(title="曲樟乡历年数字", slug="li-nian-shu-zi", body=STATISTICS))
+    built = project.mkdocs_build()
+    assert built.returncode == 0, built.output
+    with serve(project.root / "site") as base, browser_page((base,), width=360, height=HEIGHT) as (page, watch):
+        page.goto(base + "dangjian/li-nian-shu-zi/")
+        wrapper = page.locator(".md-typeset__scrollwrap").first
+        assert wrapper.evaluate("w => w.scrollWidth > w.clientWidth + 20")
+        for _ in range(100):
+            page.keyboard.press("Tab")
+            if wrapper.evaluate("w => document.activeElement === w"):
+                break
+        else:
+            raise AssertionError("Tab never reached the table")
+        assert wrapper.get_attribute("aria-label") == "表格（可左右滚动）"
+        assert wrapper.evaluate("w => getComputedStyle(w).outlineStyle") != "none"  # the reader sees where focus is
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("w => w.scrollLeft > 0", arg=wrapper.element_handle())
+        # Where a table fits, it is no extra stop on the way through the page, at any width.
+        for width in (1366, 360):
+            page.set_viewport_size({"width": width, "height": HEIGHT})
+            fits = page.locator(".md-typeset__scrollwrap").nth(1)
+            assert fits.evaluate("w => w.scrollWidth <= w.clientWidth")
+            assert not fits.evaluate("w => w.hasAttribute('tabindex') || w.hasAttribute('role')")
+            assert wrapper.get_attribute("tabindex") == "0"  # nine columns are too wide for 1366 px too
+        assert not watch.console_errors
+
+
 def test_wide_screens_show_no_sidebar_that_holds_only_the_page_name(sample_site: Path, reader):
     page, base, _ = reader
     page.set_viewport_size({"width": 1366, "height": HEIGHT})
@@ -265,7 +317,7 @@ MISTAKES = """() => {
     <p id="t-small" style="font-size:12.8px">主办单位：合浦县曲樟乡人民政府</p>
     <div id="t-wide" style="width:448px;border:1px solid #767676">栏目卡片的文字被截断</div>
     <div style="overflow:hidden;width:100px"><span id="t-cut" style="white-space:nowrap">这一行文字比框宽得多会被截断</span></div>
-    <pre><code id="t-code">${"x".repeat(200)}</code></pre>`);
+    <pre><code id="t-code" tabindex="0">${"x".repeat(200)}</code></pre>`);
 }"""
 
 
@@ -293,3 +345,6 @@ def test_the_audit_reports_what_a_reader_would_miss(sample_site: Path, reader):
     assert "可横向滚动" not in found
     page.evaluate("document.getElementById('t-code').style.background = 'none'")
     assert "可横向滚动但没有提示：code#t-code" in "\n".join(audit(page, state, 360))
+    # Material makes wide code focusable, so the arrow keys scroll it; without that a keyboard cannot.
+    page.evaluate("document.getElementById('t-code').removeAttribute('tabindex')")
+    assert "可横向滚动但键盘无法滚动：code#t-code" in "\n".join(audit(page, state, 360))

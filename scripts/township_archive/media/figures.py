@@ -51,8 +51,10 @@ class FigureTreeprocessor(Treeprocessor):
                         replacement = self._figure(images[0])
                     else:
                         replacement = etree.Element("div", {"class": "ta-gallery"})
-                        for image in images:
-                            replacement.append(self._figure(image, PictureRole.GALLERY))
+                        last_odd = len(images) - 1 if len(images) % 2 else None
+                        for position, image in enumerate(images):
+                            role = PictureRole.GALLERY_LAST_ODD if position == last_odd else PictureRole.GALLERY
+                            replacement.append(self._figure(image, role))
                     replacement.tail = child.tail
                     parent.remove(child)
                     parent.insert(index, replacement)

@@ -23,6 +23,7 @@ class PictureRole(StrEnum):
 
     FIGURE = "figure"  # alone in an article's text
     GALLERY = "gallery"  # one of several pictures in a paragraph of their own
+    GALLERY_LAST_ODD = "gallery-last-odd"  # a gallery's odd last picture: the whole row on phones
     THUMBNAIL = "thumbnail"  # a cover in a list of articles
     BANNER = "banner"  # the home page's banner photo, across the content column
     CARD = "card"  # a cover on the home page's 图片新闻 cards
@@ -34,6 +35,9 @@ class PictureRole(StrEnum):
 SIZES = {
     PictureRole.FIGURE: "(min-width: 76.25em) 720px, (min-width: 60em) 62vw, 100vw",  # the text column
     PictureRole.GALLERY: "(min-width: 60em) 240px, 50vw",  # .ta-gallery's grid cells
+    # Two a row on phones, where an odd last picture takes the whole row; three a row from about
+    # 30em, where it is centred at the others' size.
+    PictureRole.GALLERY_LAST_ODD: "(min-width: 60em) 240px, (min-width: 30em) 34vw, 100vw",
     PictureRole.THUMBNAIL: "(min-width: 45em) 180px, 130px",  # .ta-item__cover: 9rem, 6.5rem on phones
     PictureRole.BANNER: "(min-width: 76.25em) 1180px, 100vw",  # .ta-banner: the home page's content column
     # .ta-cards: three or four a row on wide screens, two on tablets, one on phones (a section's
