@@ -262,3 +262,31 @@ def test_the_reading_bar_works_from_the_offline_bundle(unpacked: Path):
         page.reload()
         assert page.evaluate("document.documentElement.dataset.taCursor") == "normal"
         assert not violations and not watch.blocked and not watch.console_errors
+
+
+# Every layout shift the page makes while it loads, summed (the Cumulative Layout Shift of the load).
+LAYOUT_SHIFT = """() => new Promise(resolve => {
+  let total = 0;
+  new PerformanceObserver(list => { for (const entry of list.getEntries()) total += entry.value; })
+    .observe({ type: "layout-shift", buffered: true });
+  setTimeout(() => resolve(total), 500);
+})"""
+
+
+@pytest.mark.parametrize("path", ["", ARTICLE])
+def test_the_reading_bar_is_there_from_the_first_paint_and_the_page_never_jumps(sample_site: Path, path: str):
+    """On a slow phone Material's script, at the end of the page, runs a second or more after the text
+    is painted: nothing of the bar may appear only then and push what the reader is reading down."""
+    with serve(sample_site) as base, browser_page((base,), width=412, height=823) as (page, watch):
+        def late(route):  # Material's bundle arrives 1.5 s late, as on a slow connection
+            page.wait_for_timeout(1500)
+            route.continue_()
+
+        page.route(re.compile(r".*/assets/javascripts/bundle\.[0-9a-f]+\.min\.js$"), late)
+        page.goto(base + path, wait_until="commit")
+        page.wait_for_selector(".ta-reading", state="visible", timeout=1000)  # before the bundle has come
+        assert page.evaluate("document.documentElement.classList.contains('no-js')")
+        page.wait_for_load_state("load")
+        assert not page.evaluate("document.documentElement.classList.contains('no-js')")  # the bundle ran
+        assert page.evaluate(LAYOUT_SHIFT) < 0.01
+        assert not watch.console_errors

@@ -37,6 +37,7 @@
   var SWITCHES = ["contrast", "cursor", "slow"];  // on/off settings, pressed with [data-ta-toggle-<name>]
   var KEY = "ta-reading";
   var root = document.documentElement;
+  root.classList.add("ta-js");  // the reading bar works: show it from the first paint (archive.css)
   function defaults() { return { size: 0, contrast: false, cursor: false, slow: false }; }
   var reading = defaults();
   var saved = null;
