@@ -24,7 +24,8 @@ def test_traditional_characters_fold_to_simplified_and_full_width_to_ascii():
 
 
 def test_a_query_word_becomes_bigrams_and_latin_words():
-    assert query_words("陈铭枢 1932年") == [["陈铭", "铭枢"], ["1932", "年"]]
+    assert query_words("陈铭枢 1932 km") == [["陈铭", "铭枢"], ["1932"], ["km"]]
+    assert query_words("1932年 300万元") == [["1932年"], ["300万元", "万元"]]  # a number with its unit is one term
     assert query_words("铭 ，") == [["铭"]]
 
 
@@ -44,12 +45,12 @@ def _decode(files, version, term):
     terms = json.loads(re.match(r"archiveSearch\.terms\(\d+,(.*)\);\n$", content, re.DOTALL).group(1))
     doc_id, found = 0, {}
     for value in terms.get(term, []):
-        doc_id += value >> 2
-        found[doc_id] = value & 3
+        doc_id += value >> 8
+        found[doc_id] = ("title" if value & 14 else "") + ("label" if value & 1 else "") + ("body" if value & 240 else "")
     return found
 
 
-def test_index_ranks_newest_first_and_records_the_field_of_each_match():
+def test_index_numbers_documents_newest_first_and_records_the_fields_of_each_match():
     docs = [
         _doc("a/", "旧文章", "正文提到陈铭枢", date="2020-01-01"),
         _doc("b/", "陈铭枢传", "正文", date="2024-01-01"),
@@ -58,8 +59,8 @@ def test_index_ranks_newest_first_and_records_the_field_of_each_match():
     assert [d.url for d in ranked(docs)] == ["b/", "a/", "c/"]
     files = build_search_files(docs, {})
     found = _decode(files, files.version, "铭枢")
-    assert found == {0: 3, 1: 1, 2: 1}  # b/ in the title, a/ and c/ in the body
-    assert _decode(files, files.version, "cms") == {0: 3}  # pinyin initials of the title
+    assert found == {0: "title", 1: "body", 2: "body"}  # b/ in the title, a/ and c/ in the body
+    assert _decode(files, files.version, "cms") == {0: "title"}  # pinyin initials of the title
 
 
 def test_index_size_per_query_does_not_grow_with_the_archive():

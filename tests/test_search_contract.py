@@ -6,13 +6,16 @@ Rules the worker mirrors, and where they are checked:
 - fold, one character in, one out: ideographic space → space, full-width ASCII (U+FF01–U+FF5E) → ASCII,
   A–Z and full-width Ａ–Ｚ → lower case, traditional → simplified from the fold.js that index.py
   writes; every other character unchanged (every BMP character, plus tricky strings);
-- query parsing: split on whitespace (Python's `str.split()`), runs of Han (the same three ranges) or
-  [0-9a-z]; a Han run becomes its bigrams, or itself when it is one character; a Latin/digit run is
-  cut at MAX_PREFIX; words without terms are dropped (`query_words`);
+- query parsing: split on whitespace (Python's `str.split()`), runs of Han (the same three ranges),
+  decimal numbers or [0-9a-z]; a Han run becomes its bigrams, or itself when it is one character; a
+  Latin/digit run is cut at MAX_PREFIX; a number directly followed by Han characters becomes one term
+  with up to two of them (46户, 300万元) and a one-character unit is not asked for again; words
+  without terms are dropped (`query_words`);
 - the shard hash: FNV-1a over UTF-16 code units, murmur3's final mix, modulo the shard count;
 - end to end, index.py's files read by the worker: manifest, fold.js loaded only for Han queries,
-  term shards, delta-encoded postings with the field in the low bits, document chunks, the score
-  (sum over words of the weakest field) and the tie-break (lower id, the newer article).
+  term shards, delta-encoded postings with the field weights in the low eight bits, document chunks
+  and texts, and the score of search/rank.py (BM25F with idf, the title/tag/whole-title bonuses on the
+  first RERANK, the phrase bonus on the first PHRASE, rounded to 1e-6) with its tie-break (lower id).
 """
 
 from __future__ import annotations
@@ -26,8 +29,10 @@ from pathlib import Path
 
 import pytest
 from township_archive.hanzi import traditional_to_simplified
-from township_archive.search.index import SearchDocument, build_search_files, postings, ranked
+from township_archive.search.index import SearchDocument, build_search_files, ranked
 from township_archive.search.pinyin import pinyin_terms
+from township_archive.search.rank import IndexFiles
+from township_archive.search.rank import search as rank_search
 from township_archive.search.text import (
     MAX_PREFIX,
     body_terms,
@@ -60,6 +65,8 @@ QUERIES = [
     ("punctuation splits runs", "陈铭枢，广东。合浦！(1889)"),
     ("mixed Chinese/ASCII", "ABC中文def字x"),
     ("numbers with units", "1932年3月 3.5公里 100m 50kg ５０ｋｇ"),
+    ("numbers with units", "46户 300万元 1.5万亩 80个网格 2024年 1.5.3版 ab12户 12户户"),
+    ("numbers with units", "１.５万亩 46 户 3.km"),
     ("full-width letters and digits", "ＡＢＣ１２３ ａｂｃ"),
     ("upper case", "CHENMINGSHU Hakka"),
     ("prefix cap", "a" * (MAX_PREFIX - 1)),
@@ -98,7 +105,8 @@ DOCUMENTS = [
         section="学校", date="2020-03-01", date_label="2020年3月1日", tags=("教育",),
     ),
     SearchDocument("about/", "关于本站", "本站收录曲樟乡的历史资料，包括陈铭枢的生平。"),
-    SearchDocument("units/", "单位", "1932年3月，长3.5km，重50kg。", date="1932-03-01", date_label="1932年3月1日"),
+    SearchDocument("units/", "单位", "1932年3月，长3.5km，重50kg。安置46户，奖补300万元，林地1.5万亩。", date="1932-03-01", date_label="1932年3月1日"),
+    SearchDocument("passing/", "简讯", "会上提到46人和300名群众，投入五十万元，种植万亩。", date="2024-03-01", date_label="2024年3月1日"),
 ]
 # Enough articles for several term shards, two document chunks and more than MAX_RESULTS hits for 档案.
 _FILLER = random.Random(3)
@@ -111,12 +119,19 @@ DOCUMENTS += [
     )
     for n in range(120)
 ]
+# A phrase in an old article, its bigrams scattered in fifteen newer ones: the phrase check must reach it.
+DOCUMENTS += [
+    SearchDocument(f"jianxun/{n}/", f"简讯{n}", "这里乡风淳朴，好家风文化代代相传，村民讲文明。", date=f"2020-01-{n + 1:02d}")
+    for n in range(15)
+]
+DOCUMENTS.append(SearchDocument("wenming/", "实践站", "实践站把乡风文明建设作为重点。", date="2010-01-01"))
 SEARCHES = [
     "陈铭枢", "陳銘樞", "铭", "枢", "曲樟 围屋", "圍屋 hakka", "ＣＭＳ", "cms", "chenmingshu", "CHENMINGSHU",
     "chen mingshu", "1932", "１９３２年", "3.5公里", "50kg", "supercalifragilisticexpialidocious",
     "SUPERCALIFRAGILI", "supercal", "shuguangzhongxue", "sgzx", "i18n 曙光", "不存在的词", "", "   ", "，。！",
     "constructor", "__proto__", "陈 铭枢", "曲樟村", "quzhangcun", "教育", "档案", "档案 第7号", "dangan",
-    "陈铭枢Museum", "曲樟乡",  # one word, terms in the title or a village and in the body: the weakest field counts
+    "陈铭枢Museum", "曲樟乡",  # one word, terms in the title or a village and in the body
+    "46户", "300万元", "1.5万亩", "46", "300", "万元", "1932年3月", "单位", "人物", "客家圍屋", "陈铭枢生平简介", "乡风文明",
     DOCUMENTS[-1].text[40:44], DOCUMENTS[-2].text[:3] + " " + DOCUMENTS[-2].text[7:9],
 ]
 
@@ -241,17 +256,9 @@ def shard_mismatches(vectors: dict, results: dict) -> list[str]:
     return found
 
 
-def expected_search(query: str, table: dict[int, str], docs: list[SearchDocument], index: dict) -> list[list]:
-    """What the worker should answer, from index.py's postings and text.py's query rule."""
-    scores: dict[int, int] | None = None
-    for terms in query_words(fold(query, table)):
-        fields: dict[int, int] | None = None
-        for term in terms:
-            hits = {value >> 2: value & 3 for value in index.get(term, ())}
-            fields = hits if fields is None else {i: min(f, hits[i]) for i, f in fields.items() if i in hits}
-        scores = fields if scores is None else {i: s + fields[i] for i, s in scores.items() if i in fields}
-    best = sorted((scores or {}).items(), key=lambda entry: (-entry[1], entry[0]))[:MAX_RESULTS]
-    return [[docs[i].url, score] for i, score in best]
+def expected_search(query: str, index: IndexFiles, docs: list[SearchDocument]) -> list[list]:
+    """What the worker should answer: search/rank.py on the same files."""
+    return [[docs[i].url, score] for i, score in rank_search(index, query).results[:MAX_RESULTS]]
 
 
 def search_mismatches(vectors: dict, results: dict) -> list[str]:
@@ -261,9 +268,9 @@ def search_mismatches(vectors: dict, results: dict) -> list[str]:
     if results["missing"]:
         found.append(f"[index files] the worker asked for files index.py did not write: {results['missing']}")
     docs = ranked(DOCUMENTS)
-    index = postings(docs, vectors["table"])
+    index = IndexFiles(vectors["node"]["manifest"], vectors["node"]["files"], vectors["table"])
     for query, worker in zip(SEARCHES, results["searches"], strict=True):
-        python = expected_search(query, vectors["table"], docs, index)
+        python = expected_search(query, index, docs)
         if python != worker:
             found.append(f"[search end to end] {query!r}: expected [url, score] {python}, worker {worker}")
     return found

@@ -11,8 +11,12 @@ file can be cached for ever and a new build never mixes with an old one):
 Every file is a script calling `archiveSearch.<kind>(…)`, so the worker can load it
 with `importScripts` over http and our iframe stand-in can load it from file://.
 Document ids follow the ranking tie-break: newest article first, undated pages last.
-A posting is `delta * 4 + field`, field 3 for titles, 2 for tags, section and
-village names (and pinyin of either), 1 for body text.
+A posting is `delta * 256 + body * 16 + title * 2 + label`: `body` (0–15) and `title`
+(0–7) are the term's BM25 weight in that field, term frequency saturated and scaled
+by the field's length against the archive's average, quantised here so the worker
+needs no document lengths; `label` is 1 when a tag or village name (or its pinyin)
+has the term. The section's name is not a label of its articles: it is the title of
+the section's own page. rank.py and the worker turn these into a score.
 """
 
 from __future__ import annotations
@@ -26,9 +30,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .pinyin import pinyin_terms
-from .text import body_terms, fold, fold_table, label_terms, shard_of
+from .text import body_term_counts, fold, fold_table, label_terms, runs, shard_of
 
-TITLE, LABEL, BODY = 3, 2, 1
+# BM25's saturation and length normalisation.
+K1, B = 1.2, 0.75
+BODY_LEVELS, TITLE_LEVELS = 15, 7
 CHUNK = 100
 MAX_TEXT = 4000
 # About 24 KB of terms per shard: a query of four characters touches three shards.
@@ -66,31 +72,54 @@ def ranked(documents: Iterable[SearchDocument]) -> list[SearchDocument]:
     return dated + [d for d in by_url if not d.date]
 
 
+def level(tf: int, length: float, average: float, levels: int) -> int:
+    """BM25's weight of a term occurring tf times in a field of `length` (against the average),
+    on a scale of 1..levels: 0 only when the term is absent."""
+    if tf == 0:
+        return 0
+    weight = tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / (average or 1)))
+    return min(levels, max(1, int(levels * weight / (K1 + 1) + 0.5)))
+
+
+def _length(folded: str) -> int:
+    return sum(len(run) for run in runs(folded))
+
+
 def postings(documents: list[SearchDocument], table: Mapping[int, str]) -> dict[str, array]:
-    """term -> `doc_id * 4 + field` for each document having it, ascending. Compact arrays, because a
-    large archive has millions of postings."""
+    """term -> `doc_id * 256 + body * 16 + title * 2 + label` for each document having it, ascending.
+    Compact arrays, because a large archive has millions of postings."""
+    texts = [fold(doc.text, table) for doc in documents]
+    titles = [fold(doc.title, table) for doc in documents]
+    body_lengths = [_length(text) for text in texts]
+    title_lengths = [_length(title) for title in titles]
+    with_text = [n for n in body_lengths if n]
+    body_average = sum(with_text) / len(with_text) if with_text else 1
+    title_average = sum(title_lengths) / len(title_lengths) if title_lengths else 1
     index: dict[str, array] = {}
     for doc_id, doc in enumerate(documents):
-        fields = dict.fromkeys(body_terms(fold(doc.text, table)), BODY)
-        for label in (doc.section, *doc.tags, *doc.villages):
+        values: dict[str, int] = {}
+        for term, tf in body_term_counts(texts[doc_id]).items():
+            values[term] = level(tf, body_lengths[doc_id], body_average, BODY_LEVELS) * 16
+        for label in (*doc.tags, *doc.villages):
             for term in label_terms(fold(label, table)) | pinyin_terms(label):
-                fields[term] = LABEL
-        for term in label_terms(fold(doc.title, table)) | pinyin_terms(doc.title):
-            fields[term] = TITLE
-        for term, weight in fields.items():
+                values[term] = values.get(term, 0) | 1
+        title = level(1, title_lengths[doc_id], title_average, TITLE_LEVELS) * 2
+        for term in label_terms(titles[doc_id]) | pinyin_terms(doc.title):
+            values[term] = values.get(term, 0) | title
+        for term, value in values.items():
             found = index.get(term)
             if found is None:
                 found = index[term] = array("I")
-            found.append(doc_id * 4 + weight)
+            found.append(doc_id * 256 + value)
     return index
 
 
 def encode(values: Iterable[int]) -> list[int]:
-    """Delta-encode document ids, keeping the field in the low two bits."""
+    """Delta-encode document ids, keeping the field weights in the low eight bits."""
     encoded, previous = [], 0
     for value in values:
-        doc_id = value >> 2
-        encoded.append((doc_id - previous) * 4 + (value & 3))
+        doc_id = value >> 8
+        encoded.append((doc_id - previous) * 256 + (value & 255))
         previous = doc_id
     return encoded
 

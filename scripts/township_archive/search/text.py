@@ -2,18 +2,24 @@
 
 Readers type substrings, not segmenter words, so Han text is indexed as overlapping
 bigrams (any query of two or more characters is a run of bigrams); digits and Latin
-letters as words with their prefixes. Both sides first fold the text: full-width
-forms to ASCII, upper to lower case, traditional to simplified characters.
+letters as words with their prefixes. A number (1.5 is one) directly followed by Han
+characters is also indexed with its unit, one and two characters of it (46户, 300万,
+300万元), so a query "46户" asks for that one term. Both sides first fold the text:
+full-width forms to ASCII, upper to lower case, traditional to simplified characters.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 
 HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 HAN_RUN = re.compile(f"[{HAN_RANGES}]+")
-WORD_RUN = re.compile(f"[{HAN_RANGES}]+|[0-9a-z]+")
+# A decimal number is one run (1.5万亩), so its unit term holds the whole number.
+WORD_RUN = re.compile(f"[{HAN_RANGES}]+|[0-9]+(?:\\.[0-9]+)+|[0-9a-z]+")
+NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)*")
+UNIT = 2  # characters of a unit: 户, 万元
 # Longer Latin prefixes than this are never typed; capping keeps the index small.
 MAX_PREFIX = 16
 
@@ -40,6 +46,17 @@ def runs(folded: str) -> list[str]:
     return WORD_RUN.findall(folded)
 
 
+def unit_runs(folded: str) -> Iterator[tuple[str, str | None]]:
+    """Each run with the Han run that directly follows it when the run is a number (its unit), else None."""
+    found = list(WORD_RUN.finditer(folded))
+    for n, match in enumerate(found):
+        after = found[n + 1] if n + 1 < len(found) else None
+        unit = None
+        if after is not None and after.start() == match.end() and NUMBER.fullmatch(match.group()) and is_han(after.group()):
+            unit = after.group()
+        yield match.group(), unit
+
+
 def is_han(run: str) -> bool:
     return bool(HAN_RUN.fullmatch(run))
 
@@ -48,15 +65,22 @@ def bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
-def body_terms(folded: str) -> set[str]:
-    """Terms for running text: Han bigrams, Latin/digit words and their prefixes."""
-    terms: set[str] = set()
-    for run in runs(folded):
+def body_term_counts(folded: str) -> Counter[str]:
+    """Terms for running text, each with how often it occurs: Han bigrams, Latin/digit words and
+    their prefixes, numbers with one and two characters of their unit."""
+    counts: Counter[str] = Counter()
+    for run, unit in unit_runs(folded):
         if is_han(run):
-            terms.update(bigrams(run))
+            counts.update(bigrams(run))
         else:
-            terms.update(run[:n] for n in range(1, min(len(run), MAX_PREFIX) + 1))
-    return terms
+            counts.update(run[:n] for n in range(1, min(len(run), MAX_PREFIX) + 1))
+            if unit:
+                counts.update({run + unit[:n] for n in range(1, min(len(unit), UNIT) + 1)})
+    return counts
+
+
+def body_terms(folded: str) -> set[str]:
+    return set(body_term_counts(folded))
 
 
 def label_terms(folded: str) -> set[str]:
@@ -74,11 +98,18 @@ def query_words(folded: str) -> list[list[str]]:
     words = []
     for word in folded.split():
         terms: list[str] = []
-        for run in runs(word):
+        consumed = False  # a one-character Han run that is the previous number's unit
+        for run, unit in unit_runs(word):
             if is_han(run):
-                terms.extend(bigrams(run) if len(run) > 1 else [run])
+                if len(run) > 1:
+                    terms.extend(bigrams(run))
+                elif not consumed:
+                    terms.append(run)
+                consumed = False
             else:
-                terms.append(run[:MAX_PREFIX])
+                # A number typed with its unit asks for the number-with-unit term, not the bare number.
+                terms.append(run + unit[:UNIT] if unit else run[:MAX_PREFIX])
+                consumed = unit is not None
         if terms:
             words.append(terms)
     return words

@@ -9,10 +9,12 @@
  *
  * Query rules mirror scripts/township_archive/search/text.py: fold (full-width →
  * ASCII, lower case, traditional → simplified), split on spaces into words, each
- * word into Han bigrams (or one character) and Latin/digit words. Every word
- * must match; a document's score is the sum over words of the weakest field its
- * terms matched in (3 title, 2 tag/section/village/pinyin, 1 body); ties go to
- * the newer article, which has the lower id.
+ * word into Han bigrams (or one character), Latin/digit words, and a number typed
+ * with its unit as one term (46户, 300万元). Every word must match. The score
+ * mirrors search/rank.py: BM25F from the field weights in each posting and the
+ * terms' rarity, then for the first results the word whole in the title, a tag
+ * equal to it, the title equal to the query, the word's characters together in
+ * the text; ties go to the newer article, which has the lower id.
  *
  * Runs as a real worker over http (importScripts is synchronous) and inside our
  * iframe stand-in from file:// (importScripts returns a promise); `await` serves both.
@@ -24,7 +26,13 @@ var MAX_RESULTS = 100;   // a reader never pages past this; keeps the download b
 var WITH_EXCERPT = 10;   // Material renders ten results at once; they get an excerpt
 var EXCERPT_BEFORE = 24, EXCERPT_LENGTH = 96;
 var ROOT = "../../../search/"; // from assets/javascripts/workers/ to the site's search/
-var RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9a-z]+/g;
+var RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9]+(?:\.[0-9]+)+|[0-9a-z]+/g;
+var NUMBER = /^[0-9]+(?:\.[0-9]+)*$/;
+var UNIT = 2;
+// search/rank.py's weights and cuts.
+var W_TITLE = 2, W_LABEL = 1;
+var B_TITLE_PHRASE = 2, B_TAG = 1.5, B_EXACT = 3, B_PHRASE = 1.5;
+var RERANK = 100, PHRASE = 20;
 var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
 var MAX_PREFIX = 16;
 // What Python's str.split() splits on: JavaScript's \s also has U+FEFF but lacks U+001C-U+001F and U+0085.
@@ -77,14 +85,29 @@ function fold(text) {
 
 function runsOf(word) { return word.match(RUN) || []; }
 
+/* Each run with the Han run right after it when the run is a number (text.py's unit_runs). */
+function unitRuns(word) {
+  var found = [], match;
+  var re = new RegExp(RUN.source, "g");
+  while ((match = re.exec(word)) !== null) { found.push({ run: match[0], start: match.index, end: match.index + match[0].length }); }
+  return found.map(function (item, i) {
+    var after = found[i + 1];
+    var unit = after && after.start === item.end && NUMBER.test(item.run) && HAN.test(after.run) ? after.run : null;
+    return [item.run, unit];
+  });
+}
+
 function termsOf(word) {
-  var terms = [];
-  runsOf(word).forEach(function (run) {
+  var terms = [], consumed = false;
+  unitRuns(word).forEach(function (pair) {
+    var run = pair[0], unit = pair[1];
     if (HAN.test(run)) {
-      if (run.length === 1) { terms.push(run); }
+      if (run.length === 1) { if (!consumed) { terms.push(run); } }
       for (var i = 0; i + 1 < run.length; i++) { terms.push(run.slice(i, i + 2)); }
+      consumed = false;
     } else {
-      terms.push(run.slice(0, MAX_PREFIX));
+      terms.push(unit ? run + unit.slice(0, UNIT) : run.slice(0, MAX_PREFIX));
+      consumed = unit !== null;
     }
   });
   return terms;
@@ -106,7 +129,7 @@ function shardOf(term) {
   return (hash >>> 0) % manifest.shards;
 }
 
-/* id -> field for one term, or an empty map when the index does not have it. */
+/* id -> field weights (the low eight bits) for one term, or an empty map when the index does not have it. */
 function postings(term) {
   var found = new Map();
   var shard = data.terms[shardOf(term)];
@@ -114,23 +137,46 @@ function postings(term) {
   var list = shard && Object.prototype.hasOwnProperty.call(shard, term) ? shard[term] : null;
   if (!list) { return found; }
   var id = 0;
-  for (var i = 0; i < list.length; i++) { id += list[i] >> 2; found.set(id, list[i] & 3); }
+  for (var i = 0; i < list.length; i++) { id += Math.floor(list[i] / 256); found.set(id, list[i] % 256); }
   return found;
 }
 
-/* Documents having every term, each with the weakest field any term matched in. */
-function match(terms) {
+function idf(having) {
+  return Math.log(1 + (manifest.documents - having + 0.5) / (having + 0.5));
+}
+
+function fieldWeight(value) {
+  return W_TITLE * ((value >> 1) & 7) / 7 + W_LABEL * (value & 1) + ((value >> 4) & 15) / 15;
+}
+
+/* Documents having every term with the word's BM25F score; `weight` gets the sum of the terms' idf. */
+function match(terms, weight) {
   var result = null;
   terms.forEach(function (term) {
     var found = postings(term);
-    if (result === null) { result = found; return; }
+    var termIdf = idf(found.size);
+    weight.sum += termIdf;
+    var scored = new Map();
+    found.forEach(function (value, id) { scored.set(id, termIdf * fieldWeight(value)); });
+    if (result === null) { result = scored; return; }
     var next = new Map();
-    result.forEach(function (field, id) {
-      if (found.has(id)) { next.set(id, Math.min(field, found.get(id))); }
-    });
+    result.forEach(function (score, id) { if (scored.has(id)) { next.set(id, score + scored.get(id)); } });
     result = next;
   });
   return result || new Map();
+}
+
+function byScore(a, b) { return b[1] - a[1] || a[0] - b[0]; }
+
+/* Text compared whole: its runs without what lies between them (rank.py's key). */
+function keyOf(folded) { return runsOf(folded).join(""); }
+
+function rowOf(id) { return (data.docs[Math.floor(id / manifest.chunk)] || [])[id % manifest.chunk]; }
+
+function chunksOf(entries) {
+  var chunks = {};
+  entries.forEach(function (entry) { chunks[Math.floor(entry[0] / manifest.chunk)] = true; });
+  return Object.keys(chunks).map(function (n) { return "d/" + n + ".js"; });
 }
 
 function escapeHTML(text) {
@@ -178,22 +224,55 @@ async function search(query) {
   words.forEach(function (word) { termsOf(word).forEach(function (term) { shards[shardOf(term)] = true; }); });
   await load(Object.keys(shards).map(function (n) { return "t/" + n + ".js"; }));
 
-  var scores = null;
+  var scores = null, weights = [];
   words.forEach(function (word) {
-    var found = match(termsOf(word));
+    var weight = { sum: 0 };
+    var found = match(termsOf(word), weight);
+    weights.push(weight.sum);
     if (scores === null) { scores = found; return; }
     var next = new Map();
     scores.forEach(function (score, id) { if (found.has(id)) { next.set(id, score + found.get(id)); } });
     scores = next;
   });
-  var ranked = Array.from(scores.entries())
-    .sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; })
-    .slice(0, MAX_RESULTS);
+  var order = Array.from(scores.entries()).sort(byScore);
 
-  var chunks = {};
-  ranked.forEach(function (entry) { chunks[Math.floor(entry[0] / manifest.chunk)] = true; });
-  await load(Object.keys(chunks).map(function (n) { return "d/" + n + ".js"; })
-    .concat(ranked.slice(0, WITH_EXCERPT).map(function (entry) { return "x/" + entry[0] + ".js"; })));
+  // The first results again, with their titles and tags.
+  await load(chunksOf(order.slice(0, RERANK)));
+  var keys = words.map(keyOf);
+  var whole = keys.join("");
+  var total = weights.reduce(function (a, b) { return a + b; }, 0);
+  var head = order.slice(0, RERANK).map(function (entry) {
+    var row = rowOf(entry[0]), score = entry[1];
+    var title = row ? keyOf(fold(row[1])) : "";
+    var tags = row ? row[4].map(function (tag) { return keyOf(fold(tag)); }) : [];
+    keys.forEach(function (key, i) {
+      if (key && title.indexOf(key) !== -1) { score += B_TITLE_PHRASE * weights[i]; }
+      if (tags.indexOf(key) !== -1) { score += B_TAG * weights[i]; }
+    });
+    if (title === whole) { score += B_EXACT * total; }
+    return [entry[0], score];
+  }).sort(byScore);
+
+  // The very first again, with their texts: the word's characters together, not only its bigrams.
+  await load(head.slice(0, PHRASE).map(function (entry) { return "x/" + entry[0] + ".js"; }));
+  var phrases = words.map(function (word) {
+    return runsOf(word).filter(function (run) { return HAN.test(run) && run.length > 2; });
+  });
+  var top = head.slice(0, PHRASE).map(function (entry) {
+    var score = entry[1];
+    if (typeof data.text[entry[0]] === "string") {
+      var folded = fold(data.text[entry[0]]);
+      phrases.forEach(function (needed, i) {
+        if (needed.length && needed.every(function (run) { return folded.indexOf(run) !== -1; })) { score += B_PHRASE * weights[i]; }
+      });
+    }
+    return [entry[0], score];
+  }).sort(byScore);
+  var ranked = top.concat(head.slice(PHRASE), order.slice(RERANK)).slice(0, MAX_RESULTS).map(function (entry) {
+    return [entry[0], Math.round(entry[1] * 1e6) / 1e6];
+  });
+
+  await load(chunksOf(ranked).concat(ranked.slice(0, WITH_EXCERPT).map(function (entry) { return "x/" + entry[0] + ".js"; })));
 
   var runs = [];
   words.forEach(function (word) { runsOf(word).forEach(function (run) { runs.push(run); }); });
