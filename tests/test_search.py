@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 from browser import browser_page, search
+from search_graded import site_index
 from search_quality import load_queries, misses, run_queries, serve
 from township_archive.hanzi import traditional_to_simplified
 from township_archive.search.index import SearchDocument, build_search_files, ranked
 from township_archive.search.pinyin import pinyin_terms
+from township_archive.search.rank import IndexFiles
+from township_archive.search.rank import search as rank_search
 from township_archive.search.text import fold, fold_table, query_words, shard_of
 
 
@@ -127,3 +130,24 @@ def test_every_query_of_the_set_finds_its_page_online_and_offline(sample_site: P
         assert not watch.blocked and not watch.console_errors
     assert misses(online) == []
     assert misses(offline) == []
+
+
+@pytest.mark.browser
+def test_the_count_line_tells_every_match_and_scrolling_reaches_the_last(sample_site: Path):
+    manifest, files = site_index(sample_site)
+    matches = rank_search(IndexFiles(manifest, files, fold_table(traditional_to_simplified())), "曲樟").total
+    assert matches > 10  # more than Material shows before the reader scrolls
+    with serve(sample_site) as base, browser_page((base,)) as (page, _):
+        page.goto(base)
+        search(page, "曲樟")
+        assert page.locator(".md-search-result__meta").inner_text() == f"{matches} 个符合条件的结果"
+        items = page.locator(".md-search-result__item")
+        for _ in range(20):  # Material adds the later results as the list scrolls to its end
+            if items.count() == matches:
+                break
+            page.locator(".md-search-result").evaluate("el => { const s = el.closest('.md-search__scrollwrap'); s.scrollTop = s.scrollHeight; }")
+            page.wait_for_timeout(200)
+        assert items.count() == matches
+        items.last.locator("a").first.click()
+        page.wait_for_load_state()
+        assert page.url != base

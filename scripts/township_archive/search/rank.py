@@ -24,7 +24,7 @@ from .text import fold, is_han, query_words, runs, shard_of
 
 W_TITLE, W_LABEL = 2.0, 1.0
 B_TITLE_PHRASE, B_TAG, B_EXACT, B_PHRASE = 2.0, 1.5, 3.0, 1.5
-RERANK, PHRASE = 100, 20
+RERANK, PHRASE = 100, 10
 
 _CALL = re.compile(r"archiveSearch\.(\w+)\((\d+),(.*)\);\n$", re.DOTALL)
 
