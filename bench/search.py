@@ -59,6 +59,9 @@ def _generated(destination: Path) -> Path:
         if child.name not in ("index.md", "about.md", "images"):
             shutil.rmtree(child) if child.is_dir() else child.unlink()
     write_generated(docs)
+    # Published articles need their 三审 record: generated ones are marked as imported before 三审, as staff would.
+    sources = sorted(str(p.relative_to(project)) for p in docs.glob("*/*.md") if p.parent != docs)
+    _run([str(BIN / "township-archive"), "review", "--level", "历史稿件", "--by", "基准测试", *sources], project)
     return project
 
 

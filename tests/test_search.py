@@ -145,8 +145,10 @@ def test_the_count_line_tells_every_match_and_scrolling_reaches_the_last(sample_
         for _ in range(20):  # Material adds the later results as the list scrolls to its end
             if items.count() == matches:
                 break
-            page.locator(".md-search-result").evaluate("el => { const s = el.closest('.md-search__scrollwrap'); s.scrollTop = s.scrollHeight; }")
-            page.wait_for_timeout(200)
+            # As a reader scrolls: towards the end, then to it (Material reacts to reaching the end).
+            for script in ("s.scrollTop = s.scrollHeight - s.clientHeight - 80", "s.scrollTop = s.scrollHeight"):
+                page.locator(".md-search__scrollwrap").evaluate(f"s => {{ {script}; }}")
+                page.wait_for_timeout(150)
         assert items.count() == matches
         items.last.locator("a").first.click()
         page.wait_for_load_state()
