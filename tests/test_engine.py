@@ -110,3 +110,23 @@ def test_unreadable_configuration_and_unwritable_outputs_are_explained(project: 
     assert "--output 应是一个文件" in capsys.readouterr().out
     assert main(["--config", str(config), "report", "--output", "/proc/no-such-process/r.html"]) == 2
     assert "无法读写 /proc/no-such-process（文件或文件夹不存在）" in capsys.readouterr().out
+
+
+def test_build_dates_the_site_by_its_newest_article_and_writes_the_redirects_from_its_plan(project: Project, monkeypatch):
+    # One reading of docs/: the build's own plan gives the date (sitemap) and the aliases (nginx), not a second load.
+    from datetime import UTC
+
+    from township_archive.content.loader import load_archive
+    from township_archive.mkdocs.project import load_project
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    config = project.root / "mkdocs.yml"
+    assert main(["--config", str(config), "build"]) == 0
+    settings = load_project(config).settings
+    archive, _ = load_archive(settings.docs_dir, list(settings.sections), settings.identity.source, settings.project_dir)
+    newest = archive.published[0].date.astimezone(UTC).strftime("%Y-%m-%d")
+    sitemap = (project.root / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<lastmod>{newest}</lastmod>" in sitemap
+    redirects = (project.root / "dist" / "nginx" / "redirects.conf").read_text(encoding="utf-8")
+    aliases = [old for article in archive.published for old in article.alias_urls]
+    assert aliases and all(f"/{old}" in redirects for old in aliases)

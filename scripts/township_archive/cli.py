@@ -146,12 +146,13 @@ def _engine_env() -> dict[str, str]:
     return dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
 
 
-def _run_engine(config_file: Path, site_dir: Path, strict: bool, env: dict[str, str]) -> bool:
-    """One build by the engine, in this process, in `env` (mkdocs.yml reads !ENV values while loading)."""
+def _run_engine(config_file: Path, site_dir: Path, strict: bool, env: dict[str, str], *, dated_by_content: bool = False):
+    """One build by the engine, in this process, in `env` (mkdocs.yml reads !ENV values while loading):
+    its `Built` outcome (`ok`, the plan it followed)."""
     from .mkdocs.engine import build_site
 
     with _environment(env):
-        return build_site(config_file, site_dir, strict=strict)
+        return build_site(config_file, site_dir, strict=strict, dated_by_content=dated_by_content)
 
 
 @contextlib.contextmanager
@@ -167,7 +168,8 @@ def _environment(env: dict[str, str]):
 
 
 def _reproducible_env(args) -> dict[str, str]:
-    """Dates inside the build (e.g. sitemap.xml.gz) come from the newest article, never the clock."""
+    """Dates inside the build (e.g. sitemap.xml.gz) come from the newest article, never the clock: the
+    environment for an engine run in another process (`build` itself dates by its own plan, `dated_by_content`)."""
     env = _engine_env()
     if "SOURCE_DATE_EPOCH" not in env:
         archive = _project_archive(args)[1]  # a broken mkdocs.yml is explained in Chinese before the engine starts
@@ -203,7 +205,8 @@ def cmd_build(args, console: Console) -> int:
         shutil.rmtree(leftover, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site.parent))
     try:
-        if not _run_engine(args.config, staging, args.strict, _reproducible_env(args)):
+        built = _run_engine(args.config, staging, args.strict, _engine_env(), dated_by_content=True)
+        if not built.ok:
             console.print("[bold red]构建失败[/]：请按上面的提示修改。原来的网站（site/）保持不变。", highlight=False)
             return 1
         # mkdtemp made the folder 0700 for the build alone: the web server's unprivileged workers must read all of it.
@@ -216,18 +219,24 @@ def cmd_build(args, console: Console) -> int:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     console.print(f"[green]构建完成[/]：{site}", highlight=False)
-    _write_nginx(args.config, project / "dist" / "nginx", console)
+    # The build's own plan holds the aliases: docs/ is not read a second time.
+    _write_nginx(args.config, project / "dist" / "nginx", console, built.plan.redirects if built.plan else None)
     return 0
 
 
-def _write_nginx(config_file: Path, out: Path, console: Console) -> None:
-    """The snippets from the project (its policy) and its content model (the aliases), never from built pages."""
+def _write_nginx(config_file: Path, out: Path, console: Console, redirects=None) -> None:
+    """The snippets from the project (its policy) and its content model (the aliases), never from built pages.
+    `redirects`: the aliases of a plan at hand; else the archive is read."""
 
     from .serving import UnsafeRedirect, archive_redirects, write_nginx_snippets
 
-    project, archive = _project_archive_of(config_file)
+    if redirects is None:
+        project, archive = _project_archive_of(config_file)
+        redirects = archive_redirects(archive)
+    else:
+        project = _load_project(config_file)
     try:
-        written = write_nginx_snippets(out, archive_redirects(archive), project.settings.embeds)
+        written = write_nginx_snippets(out, redirects, project.settings.embeds)
     except UnsafeRedirect as error:
         raise CliError(str(error)) from None
     console.print(f"nginx 配置片段（安全策略、旧网址跳转）：{', '.join(str(p) for p in written)}", highlight=False)
@@ -277,7 +286,7 @@ def cmd_offline(args, console: Console) -> int:
     dist.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".offline-build-", dir=dist))
     try:
-        if not _run_engine(args.config, staging, args.strict, env):
+        if not _run_engine(args.config, staging, args.strict, env).ok:
             console.print("[bold red]离线版构建失败[/]：请按上面的提示修改。dist/ 中原有的离线版保持不变。")
             return 1
         bundle.write_guide(staging, site_name, newest.strftime("%Y年%m月%d日") if newest else "", args.kiosk,

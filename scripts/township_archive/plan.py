@@ -140,6 +140,13 @@ class SitePlan:
         active = () if self.settings.allow_active_files else self.archive.active_files
         return frozenset(self.library.sidecars) | frozenset(active)
 
+    @property
+    def content_epoch(self) -> int | None:
+        """The build's own date (sitemap) as seconds since 1970: the newest published article's, so that
+        the same content builds the same site on any day."""
+        newest = self.archive.published[0].date if self.archive.published else None
+        return int(newest.timestamp()) if newest else None
+
     # -- pages -----------------------------------------------------------------------------
 
     def kind(self, source: str) -> PageKind:

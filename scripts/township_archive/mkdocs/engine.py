@@ -16,6 +16,7 @@ import socket
 import sys
 import traceback
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -23,6 +24,9 @@ from mkdocs.commands.build import build
 from mkdocs.commands.serve import serve
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
+
+from ..plan import SitePlan
+from .plugin import ArchivePlugin
 
 # The engine's routine lines: None drops the line, a string replaces it ({0}, {1}: the groups).
 _ROUTINE: list[tuple[re.Pattern[str], str | None]] = [
@@ -82,11 +86,25 @@ def chinese_log(stream: TextIO | None = None) -> Iterator[None]:
         logger.setLevel(level)
 
 
-def build_site(config_file: Path, site_dir: Path, *, strict: bool = True) -> bool:
-    """Build into `site_dir`; False when the build stopped (the reasons were logged in Chinese)."""
+@dataclass(frozen=True)
+class Built:
+    """The outcome of one build: `ok` False when it stopped (the reasons were logged in Chinese);
+    `plan` the plan the build followed, for what the command writes beside the site (nginx snippets)."""
+
+    ok: bool
+    plan: SitePlan | None = None
+
+
+def build_site(config_file: Path, site_dir: Path, *, strict: bool = True, dated_by_content: bool = False) -> Built:
+    """Build into `site_dir`. `dated_by_content`: without SOURCE_DATE_EPOCH, the build's dates (sitemap)
+    are the newest article's, taken from the build's own plan rather than from a second reading of docs/."""
+    plugin = None
     with chinese_log():
         try:
             config = load_config(str(config_file), site_dir=str(site_dir), strict=strict)
+            plugin = next((p for p in config.plugins.values() if isinstance(p, ArchivePlugin)), None)
+            if plugin is not None:
+                plugin.dated_by_content = dated_by_content
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 build(config)
@@ -95,10 +113,10 @@ def build_site(config_file: Path, site_dir: Path, *, strict: bool = True) -> boo
         except (Abort, ConfigurationError) as error:
             if line := engine_line(logging.makeLogRecord({"msg": str(error), "levelno": logging.ERROR, "name": "mkdocs"})):
                 sys.stderr.write(line + "\n")
-            return False
+            return Built(False)
         except MkDocsException as error:
             sys.stderr.write(f"错误：{error}\n")
-            return False
+            return Built(False)
         except Exception as error:  # noqa: BLE001 - staff get one Chinese line; the details go to a file
             report = Path(config_file).parent / ".cache" / "last-build-error.txt"
             report.parent.mkdir(parents=True, exist_ok=True)
@@ -107,8 +125,8 @@ def build_site(config_file: Path, site_dir: Path, *, strict: bool = True) -> boo
                 f"错误：构建时出现意外问题（{type(error).__name__}：{error}）。"
                 f"详细信息已写入 {report}，请把这个文件发给技术人员。\n"
             )
-            return False
-    return True
+            return Built(False)
+    return Built(True, plugin.plan if plugin is not None else None)
 
 
 def port_problem(host: str, port: int) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 import sys
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -52,6 +53,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.figures = FigureContext()
         self.serving = False
         self.dirty = False
+        # Set by the CLI's build (engine.build_site): without SOURCE_DATE_EPOCH, date the build by its content.
+        self.dated_by_content = False
         self.search = SearchCollector()
         self.body_policy = BodyPolicy()
         self.clean_bodies: dict[str, Markup] = {}
@@ -93,6 +96,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.plan, problems = prepare(
             self.settings, include_drafts=self.serving, progress=terminal_progress("处理图片", sys.stderr)
         )
+        # MkDocs reads SOURCE_DATE_EPOCH only when it renders (sitemap.xml), after this hook.
+        if self.dated_by_content and "SOURCE_DATE_EPOCH" not in os.environ and self.plan.content_epoch is not None:
+            os.environ["SOURCE_DATE_EPOCH"] = str(self.plan.content_epoch)
         library = self.plan.library
         if library.processed or library.cached:
             log.info(f"图片：新处理 {library.processed} 张，使用缓存 {library.cached} 张")
