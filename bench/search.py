@@ -103,7 +103,7 @@ def quality(work: Path) -> None:
     def typed(start: str, queries: list, base: str | None = None) -> dict:
         from search_quality import Query
 
-        with browser_page((base,) if base else ()) as (page, _):
+        with browser_page(*([(base,)] if base else [])) as (page, _):
             found = run_queries(page, start, [Query("", text, "") for text in queries])
         return {query.text: results for query, results in found.items()}
 
