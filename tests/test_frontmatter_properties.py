@@ -143,3 +143,52 @@ def test_url_rule_never_raises_and_only_lets_safe_schemes_through(text):
     if reason is None:
         lowered = text.lower()
         assert lowered.startswith(("http://", "https://", "mailto:")) or (":" not in lowered.split("/", 1)[0] and not text.startswith("//"))
+
+
+def _both_readers(text: str):
+    """`parse` of `text` with libyaml composing what it may, and with the strict reader alone."""
+    from township_archive.content import frontmatter
+
+    fast = parse("docs/a.md", text)
+    frontmatter.FAST_YAML = False
+    try:
+        strict = parse("docs/a.md", text)
+    finally:
+        frontmatter.FAST_YAML = True
+    return fast, strict
+
+
+def _same(fast, strict) -> None:
+    (front_fast, problems_fast), (front_strict, problems_strict) = fast, strict
+    assert problems_fast == problems_strict
+    assert (front_fast is None) == (front_strict is None)
+    if front_fast is not None:
+        assert repr(front_fast.data) == repr(front_strict.data)  # repr: NaN, and 1 against True
+        assert front_fast.key_lines == front_strict.key_lines
+
+
+@SETTINGS
+@given(texts)
+def test_the_fast_reader_agrees_with_the_strict_one_on_any_text(text):
+    # Front matter is composed by libyaml where it can; data, lines and problems must not change.
+    _same(*_both_readers("---\n" + text + "\n---\n正文\n"))
+
+
+@SETTINGS
+@given(front_data)
+def test_the_fast_reader_agrees_with_the_strict_one_on_any_front_matter(data):
+    try:
+        dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    except (yaml.YAMLError, UnicodeEncodeError, ValueError):
+        return
+    _same(*_both_readers("---\n" + dumped + "---\n正文\n"))
+
+
+def test_a_mistake_read_by_the_fast_reader_is_still_explained_at_its_line():
+    from township_archive.content import frontmatter
+
+    assert frontmatter.FAST_YAML, "libyaml is installed with PyYAML's wheels; the build counts on it"
+    front, problems = parse("docs/a.md", "---\ntitle: 曲樟乡\ntags:\n- 甲\n date: 2024-05-01\n---\n正文\n")
+    assert front is None and [(p.line, p.code) for p in problems] == [(5, "yaml-syntax")]
+    front, problems = parse("docs/a.md", "---\ntitle: 曲樟乡\nsummary: 一\nsummary: 二\n---\n")
+    assert [(p.line, p.code) for p in problems] == [(4, "duplicate-field")]

@@ -152,6 +152,34 @@ StrictLoader.yaml_implicit_resolvers = {
 }
 
 
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """libyaml's composer (C) with the strict reader's resolvers: the same nodes, with the same marks."""
+
+
+_FastLoader.yaml_implicit_resolvers = StrictLoader.yaml_implicit_resolvers
+# What only the strict (pure-Python) reader may see: anchors, aliases and tags it refuses, escapes and tabs
+# it explains, characters its reader refuses. Such texts take the strict path from the start.
+_STRICT_ONLY = re.compile(r"[&*!\\\t]")
+# Whether plain texts are composed by libyaml (the strict reader answers for every other text and every error).
+FAST_YAML = getattr(yaml, "__with_libyaml__", False)
+
+
+def _fast_node(text: str) -> yaml.Node | None | bool:
+    """The node of `text` composed by libyaml, or False when the strict reader is to read it: the text holds
+    something only that reader checks or explains, nests deeper than it allows, or libyaml stopped on it.
+    Front matter is read on every build: the strict reader is pure Python and several times slower."""
+    if (not FAST_YAML or _STRICT_ONLY.search(text) or yaml.reader.Reader.NON_PRINTABLE.search(text)
+            or text.count("[") + text.count("{") >= MAX_DEPTH):
+        return False
+    loader = _FastLoader(text)
+    try:
+        return loader.get_single_node()
+    except Exception:  # noqa: BLE001 - any doubt: the strict reader reads it again and explains the problem
+        return False
+    finally:
+        loader.dispose()
+
+
 @dataclass
 class YamlText:
     """The outcome of `read_yaml`: `node` and `data` are None when the text could not be read."""
@@ -185,8 +213,10 @@ def read_yaml(text: str, path: str, *, first_line: int = 1, what: str, code: str
 
     loader = None
     try:
-        loader = StrictLoader(text)  # the reader refuses raw control characters right here
-        node = loader.get_single_node()
+        node = _fast_node(text)
+        if node is False:
+            loader = StrictLoader(text)  # the reader refuses raw control characters right here
+            node = loader.get_single_node()
     except _Refused as refused:
         return problem(refused.mark.index if refused.mark else 0, refused.code, f"{what}{refused.message}", refused.hint)
     except yaml.reader.ReaderError as error:  # a raw control character in the file

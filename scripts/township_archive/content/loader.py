@@ -17,6 +17,7 @@ from ..problems import Problem, Severity, display_path
 from ..safety.files import scan_docs
 from .frontmatter import FrontMatter, decode, parse, shown, text_problem
 from .lists import read_list
+from .markdown_scan import forget_scans
 from .model import (
     DRAFTS_FOLDER,
     PROJECT_FOLDERS,
@@ -85,6 +86,7 @@ def load_archive(
     Problems name files relative to `display_root` (the project folder), so
     staff see `docs/党建成果/文章.md:3`.
     """
+    forget_scans()
     docs_dir = docs_dir.resolve()
     display_root = (display_root or docs_dir.parent).resolve()
     problems: list[Problem] = []
@@ -93,8 +95,12 @@ def load_archive(
     slug_lines: dict[str, int] = {}
     alias_lines: dict[str, int] = {}
 
-    def shown(path: Path) -> str:
-        return display_path(path, display_root)
+    shown_as: dict[Path, str] = {}
+
+    def shown(path: Path) -> str:  # asked several times a file; resolving its folder is a system call each time
+        if (name := shown_as.get(path)) is None:
+            name = shown_as[path] = display_path(path, display_root)
+        return name
 
     def exists(relative: str) -> bool:
         return (docs_dir / relative).is_file()

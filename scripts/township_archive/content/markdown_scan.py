@@ -22,6 +22,7 @@ the body starts on.
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -148,15 +149,23 @@ def definitions(markdown: str, first_line: int = 1) -> dict[str, Definition]:
 
 def images(markdown: str, first_line: int = 1) -> list[Image]:
     """Every image the body shows, in reading order (by line, then inline, reference and HTML ones)."""
-    return _scan(markdown, first_line)[0]
+    return list(_scan(markdown, first_line)[0])
 
 
 def links(markdown: str, first_line: int = 1) -> list[Link]:
     """Every link the body writes in Markdown, in reading order (inline, then reference-style, per line)."""
-    return _scan(markdown, first_line)[1]
+    return list(_scan(markdown, first_line)[1])
 
 
-def _scan(markdown: str, first_line: int) -> tuple[list[Image], list[Link]]:
+def forget_scans() -> None:
+    """Start a new reading of docs/ (each build): bodies read before are not kept alive by the memory below."""
+    _scan.cache_clear()
+
+
+# The validation, the 三审 fingerprint, the media library and the rights each ask for a body's images:
+# one scan per body and build. The bodies are the articles' own strings, already in memory.
+@functools.cache
+def _scan(markdown: str, first_line: int) -> tuple[tuple[Image, ...], tuple[Link, ...]]:
     known = definitions(markdown, first_line)
     found_images: list[Image] = []
     found_links: list[Link] = []
@@ -189,7 +198,7 @@ def _scan(markdown: str, first_line: int) -> tuple[list[Image], list[Link]]:
             attributes = _attributes(match.group("attributes"))
             if attributes.get("src"):
                 found_images.append(Image(number, attributes.get("alt", "").strip(), attributes["src"], attributes.get("title", ""), Kind.HTML))
-    return found_images, found_links
+    return tuple(found_images), tuple(found_links)
 
 
 def _label(text: str) -> str:
