@@ -92,6 +92,8 @@ def generate(project: Path, articles: int, images_per_article: int) -> None:
     docs.mkdir()
     shutil.copy2(ROOT / "docs/index.md", docs / "index.md")
     shutil.copy2(ROOT / "docs/about.md", docs / "about.md")
+    # mkdocs.yml names the home page's banner photo (with its credit sidecar).
+    shutil.copytree(ROOT / "docs/images", docs / "images")
     rng = random.Random(2000)
     vocabulary = _words(rng, 6000)
     with Progress(console=console) as progress:
@@ -119,10 +121,15 @@ def generate(project: Path, articles: int, images_per_article: int) -> None:
                 f"title: {title}第{n}期\nslug: {slug}\nstatus: published\n"
                 f"date: {year}-{month:02d}-{day:02d} 09:00\nauthors:\n- 作者{n % 17}\neditor: 编辑{n % 5}\n"
                 f"tags:\n" + "".join(f"- {t}\n" for t in tags) + "villages:\n" + "".join(f"- {v}\n" for v in villages)
-                + f"summary: {parts[0][:60]}\ncover: {slug}/photo-1.jpg\n---\n\n" + "\n\n".join(parts) + "\n",
+                + f"summary: {parts[0][:60]}\n" + (f"cover: {slug}/photo-1.jpg\n" if figures else "")
+                + "---\n\n" + "\n\n".join(parts) + "\n",
                 encoding="utf-8",
             )
             progress.advance(task)
+    # Published articles need their 三审 record: generated ones are marked as imported before 三审, as staff would.
+    sources = sorted(str(p.relative_to(project)) for p in docs.glob("*/wenzhang-*.md"))
+    subprocess.run([str(BIN / "township-archive"), "review", "--level", "历史稿件", "--by", "基准测试", *sources],
+                   cwd=project, check=True, capture_output=True)
 
 
 def stock_project(ours: Path, stock: Path) -> None:
