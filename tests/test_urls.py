@@ -49,8 +49,16 @@ def test_links_in_article_bodies_follow_the_rule_offline():
     [
         (
             "曲樟乡[EB/OL]. (2024-07-01)[2026-01-01]. https://www.example.gov.cn/jiaoyu-jidi/songhu-kangzhan/.",
-            "曲樟乡[EB/OL]. (2024-07-01)[2026-01-01]. https://www<wbr>.example<wbr>.gov<wbr>.cn/<wbr>jiaoyu-jidi/<wbr>songhu-kangzhan/<wbr>.",
+            (
+                '曲樟乡[EB/OL]. (<span class="ta-nobreak">2024-07-01</span>)[<span class="ta-nobreak">2026-01-01</span>]. '
+                'https://www<wbr>.example<wbr>.gov<wbr>.cn/<wbr><span class="ta-nobreak">jiaoyu-jidi</span>/<wbr>'
+                '<span class="ta-nobreak">songhu-kangzhan</span>/<wbr>.'
+            ),
         ),
+        # A part too long to keep whole on a phone may still break at its hyphens.
+        ("https://a.cn/" + "-".join(["chen-ming-shu"] * 3) + "/",
+         "https://a<wbr>.cn/<wbr>" + "-".join(["chen-ming-shu"] * 3) + "/<wbr>"),
+        ('<span class="ta-nobreak">x</span> 2024-07-01', '&lt;span class=&#34;ta-nobreak&#34;&gt;x&lt;/span&gt; <span class="ta-nobreak">2024-07-01</span>'),
         ("http://a.cn", "http://a<wbr>.cn"),
         # Escaped like any value; the address ends at a quote, a bracket or Chinese punctuation.
         ('见 https://x.cn/a?b=1&c="<2>"，完', "见 https://x<wbr>.cn/<wbr>a?b=1&amp;c=&#34;&lt;2&gt;&#34;，完"),

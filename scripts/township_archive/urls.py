@@ -72,20 +72,43 @@ def file_url(target: str, page: str) -> str:
 _WEB_ADDRESS = re.compile(r"(https?://)([^\s<>\"'（）【】《》，。；：]+)")
 
 
+# A date in running text (2024-07-01): one unit, never split at its hyphens.
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_UNBROKEN = Markup('<span class="ta-nobreak">{}</span>')
+# A part of an address longer than this may still break at its hyphens rather than run out of a phone's column.
+LONGEST_UNBROKEN = 24
+
+
+def _unbroken_part(part: str) -> Markup:
+    """A part of an address between break points. Browsers also end lines after a hyphen, which splits a
+    name in two (kejia- / wenhua): a part with hyphens is kept whole, unless it is too long for that."""
+    return _UNBROKEN.format(part) if "-" in part and len(part) <= LONGEST_UNBROKEN else escape(part)
+
+
+def _unbroken_dates(text: str) -> Markup:
+    out, position = [], 0
+    for match in _ISO_DATE.finditer(text):
+        out += [escape(text[position : match.start()]), _UNBROKEN.format(match.group())]
+        position = match.end()
+    out.append(escape(text[position:]))
+    return Markup("").join(out)
+
+
 def breakable_urls(text: str) -> Markup:
     """`text`, escaped, with line-break opportunities (<wbr>) in the web addresses in it: after each slash
-    past `://`, and before each dot of the host name (where typesetters break an address). Browsers do
-    not end a line there by themselves: a long address either runs out of a phone's column or, allowed
-    to break anywhere, splits inside a word or inside https://."""
+    past `://`, and before each dot of the host name (where typesetters break an address), and nowhere
+    else: not at a hyphen of a path part, not inside a date (2024-07-01). Browsers do not end a line at
+    those points by themselves: a long address either runs out of a phone's column or, allowed to break
+    anywhere, splits inside a word or inside https://."""
     out = []
     position = 0
     for match in _WEB_ADDRESS.finditer(text):
-        out.append(escape(text[position : match.start()]))
+        out.append(_unbroken_dates(text[position : match.start()]))
         out.append(escape(match.group(1)))
         host, slash, path = match.group(2).partition("/")
-        out.append(Markup("<wbr>.").join(escape(part) for part in host.split(".")))
+        out.append(Markup("<wbr>.").join(_unbroken_part(part) for part in host.split(".")))
         out.append(Markup(slash and "/<wbr>"))
-        out.append(Markup("/<wbr>").join(escape(part) for part in path.split("/")) if slash else Markup(""))
+        out.append(Markup("/<wbr>").join(_unbroken_part(part) for part in path.split("/")) if slash else Markup(""))
         position = match.end()
-    out.append(escape(text[position:]))
+    out.append(_unbroken_dates(text[position:]))
     return Markup("").join(out)

@@ -11,7 +11,8 @@
  *    the reader from page to page, online and offline. 重置 removes the key: every setting is its
  *    default again, on this page and the next (and the kiosk's idle reset finds nothing to clear).
  *    Each change is announced to other scripts as a "ta:reading" event on the document.
- * 3. Small fixes to Material's markup: the search dialog's name, scrolling tables keyboard-reachable.
+ * 3. Small fixes to Material's markup: the search dialog's name, scrolling tables and the header's
+ *    menu and search buttons reachable by keyboard, search on pasted or spoken text.
  */
 (function () {
   "use strict";
@@ -100,8 +101,49 @@
     }
   }
 
+  // The header's menu (☰) and search buttons are <label>s for Material's hidden checkboxes: a mouse or
+  // finger can press them, a keyboard cannot reach them. They become buttons in the Tab order.
+  var HEADER_BUTTONS = { __drawer: "打开导航菜单", __search: "打开搜索" };
+  function keyboardHeaderButtons() {
+    Object.keys(HEADER_BUTTONS).forEach(function (id) {
+      var label = document.querySelector("label.md-header__button[for='" + id + "']");
+      if (!label || label.hasAttribute("tabindex")) { return; }
+      label.setAttribute("tabindex", "0");
+      label.setAttribute("aria-label", HEADER_BUTTONS[id]);
+      // Opened from the keyboard, the drawer takes the focus: its links come after the whole page in the
+      // Tab order, so the next Tab would otherwise land behind it.
+      var toggle = document.getElementById(id);
+      if (id === "__drawer" && toggle) {
+        toggle.addEventListener("change", function () {
+          var first = document.querySelector(".md-sidebar--primary a[href]");
+          if (toggle.checked && document.activeElement === label && first) { first.focus(); }
+        });
+      }
+      // Material's own script presses a focused label on Enter; Space, a button's other key, is ours.
+      label.addEventListener("keydown", function (event) {
+        if (event.key !== " ") { return; }
+        event.preventDefault();
+        label.click();
+      });
+    });
+  }
+  // Material searches on keyup; text pasted from a phone's menu or spoken into the box sends none.
+  function searchOnAnyInput() {
+    var input = document.querySelector(".md-search__input");
+    if (!input) { return; }
+    input.addEventListener("input", function (event) {
+      if (!event.isComposing) { input.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true })); }
+    });
+  }
+
   apply();
-  document.addEventListener("DOMContentLoaded", function () { apply(); nameSearchDialog(); setTimeout(focusableTables); });
+  document.addEventListener("DOMContentLoaded", function () {
+    apply();
+    nameSearchDialog();
+    keyboardHeaderButtons();
+    searchOnAnyInput();
+    setTimeout(focusableTables);
+  });
   window.addEventListener("load", focusableTables);
   window.addEventListener("resize", focusableTables);
   document.addEventListener("ta:reading", function () { setTimeout(focusableTables); });

@@ -60,9 +60,16 @@
     closeEffect: "zoom",
     slideEffect: "slide"
   });
+  // Closed, the reader is back at the picture they opened, not at the top of the page: the keyboard's
+  // focus returns to its link (GLightbox leaves it on <body>).
+  var opener = null;
+  lightbox.on("close", function () {
+    if (opener) { opener.focus({ preventScroll: true }); opener = null; }
+  });
   links.forEach(function (link, index) {
     link.addEventListener("click", function (event) {
       event.preventDefault();
+      opener = link;
       lightbox.openAt(index);
     });
   });
