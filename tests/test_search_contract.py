@@ -118,6 +118,8 @@ DOCUMENTS += [
     )
     for n in range(120)
 ]
+# 150 equal matches, the newest articles: the first 100 lie in the first chunk, the rest in the second.
+DOCUMENTS += [SearchDocument(f"mulu/{n}/", f"卷{n:03d}", "本卷目录。", date=f"2030-01-01T{n // 60:02d}:{n % 60:02d}") for n in range(150)]
 # A phrase in an old article, its bigrams scattered in fifteen newer ones: the phrase check must reach it.
 DOCUMENTS += [
     SearchDocument(f"jianxun/{n}/", f"简讯{n}", "这里乡风淳朴，好家风文化代代相传，村民讲文明。", date=f"2020-01-{n + 1:02d}")
@@ -125,6 +127,7 @@ DOCUMENTS += [
 ]
 DOCUMENTS.append(SearchDocument("wenming/", "实践站", "实践站把乡风文明建设作为重点。", date="2010-01-01"))
 SEARCHES = [
+    "目录",  # first, in a fresh worker: more matches than the rows its first results load
     "陈铭枢", "陳銘樞", "铭", "枢", "曲樟 围屋", "圍屋 hakka", "ＣＭＳ", "cms", "chenmingshu", "CHENMINGSHU",
     "chen mingshu", "1932", "１９３２年", "3.5公里", "50kg", "supercalifragilisticexpialidocious",
     "SUPERCALIFRAGILI", "supercal", "shuguangzhongxue", "sgzx", "i18n 曙光", "不存在的词", "", "   ", "，。！",
@@ -268,10 +271,14 @@ def search_mismatches(vectors: dict, results: dict) -> list[str]:
         found.append(f"[index files] the worker asked for files index.py did not write: {results['missing']}")
     docs = ranked(DOCUMENTS)
     index = IndexFiles(vectors["node"]["manifest"], vectors["node"]["files"], vectors["table"])
-    for query, worker in zip(SEARCHES, results["searches"], strict=True):
+    for query, worker, early in zip(SEARCHES, results["searches"], results["early"], strict=True):
         python = expected_search(query, index, docs)
         if python != worker:
             found.append(f"[search end to end] {query!r}: expected [url, score] {python}, worker {worker}")
+        # A first answer before the whole list: the first RERANK results exactly as the whole list has them.
+        for partial in early:
+            if partial != python[:RERANK] or len(python) <= RERANK:
+                found.append(f"[first answer] {query!r}: the first answer {partial[:5]}… is not the whole list's first {RERANK}")
     return found
 
 
@@ -321,6 +328,7 @@ def test_worker_reads_the_index_files_as_index_py_writes_them(contract):
     manifest = vectors["node"]["manifest"]
     assert manifest["shards"] >= 8 and manifest["documents"] > manifest["chunk"], f"too small to read several files: {manifest}"
     assert any(len(found) > RERANK for found in results["searches"]), "no search has more matches than the second pass ranks"
+    assert results["early"][0], "a search with more matches than its first rows load answered once"
     found = search_mismatches(vectors, results)
     assert not found, _report(found)
 

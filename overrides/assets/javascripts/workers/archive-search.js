@@ -217,7 +217,29 @@ function excerpt(text, runs) {
   return (start > 0 ? "…" : "") + highlight(plain.slice(start, end), runs) + (end < plain.length ? "…" : "");
 }
 
-async function search(query) {
+/* Material's result items: title and excerpt marked, section and date, tags. */
+function itemsOf(entries, runs, terms) {
+  var items = [];
+  entries.forEach(function (entry) {
+    var id = entry[0];
+    var row = (data.docs[Math.floor(id / manifest.chunk)] || [])[id % manifest.chunk];
+    if (!row) { return; }
+    var meta = [row[2], row[3]].filter(Boolean).map(escapeHTML).join(" · ");
+    var text = meta ? '<p class="ta-search-meta">' + meta + "</p>" : "";
+    if (typeof data.text[id] === "string") { text += "<p>" + excerpt(data.text[id], runs) + "</p>"; }
+    items.push([{
+      location: row[0],
+      title: highlight(row[1], runs),
+      text: text,
+      tags: row[4].length ? row[4].map(escapeHTML) : undefined,
+      score: entry[1],
+      terms: terms
+    }]);
+  });
+  return items;
+}
+
+async function search(query, early) {
   if (HAN.test(query) && !data.fold) { await load(["fold.js"]); }
   var words = wordsOf(fold(query));
   if (!words.length) { return { items: [] }; }
@@ -276,31 +298,23 @@ async function search(query) {
     return [entry[0], Math.round(entry[1] * 1e6) / 1e6];
   });
 
-  await load(chunksOf(ranked).concat(ranked.slice(0, WITH_EXCERPT).map(function (entry) { return "x/" + entry[0] + ".js"; })));
+  var first = ranked.slice(0, RERANK);
+  await load(chunksOf(first).concat(first.slice(0, WITH_EXCERPT).map(function (entry) { return "x/" + entry[0] + ".js"; })));
 
   var runs = [];
   words.forEach(function (word) { runsOf(word).forEach(function (run) { runs.push(run); }); });
   var terms = {};
   query.trim().split(/\s+/).forEach(function (word) { terms[word] = true; });
 
-  var items = [];
-  ranked.forEach(function (entry) {
-    var id = entry[0];
-    var row = (data.docs[Math.floor(id / manifest.chunk)] || [])[id % manifest.chunk];
-    if (!row) { return; }
-    var meta = [row[2], row[3]].filter(Boolean).map(escapeHTML).join(" · ");
-    var text = meta ? '<p class="ta-search-meta">' + meta + "</p>" : "";
-    if (typeof data.text[id] === "string") { text += "<p>" + excerpt(data.text[id], runs) + "</p>"; }
-    items.push([{
-      location: row[0],
-      title: highlight(row[1], runs),
-      text: text,
-      tags: row[4].length ? row[4].map(escapeHTML) : undefined,
-      score: entry[1],
-      terms: terms
-    }]);
-  });
-  return { items: items };
+
+  // Every match is listed, so the count line is true; when the rows of the later ones are still to be
+  // fetched, the first RERANK go out first (in their final order) and the whole list follows.
+  var rest = chunksOf(ranked.slice(RERANK)).filter(function (path) { return !requested[path]; });
+  if (rest.length && early) {
+    early({ items: itemsOf(first, runs, terms) });
+    await load(rest);
+  }
+  return { items: itemsOf(ranked, runs, terms) };
 }
 
 /* The index's address is built from the manifest, so only the shape the build writes is accepted. */
@@ -319,7 +333,7 @@ async function handle(message) {
       return { type: READY };
     case QUERY:
       if (!manifest) { return { type: RESULT, data: { items: [] } }; }
-      return { type: RESULT, data: await search(message.data) };
+      return { type: RESULT, data: await search(message.data, function (partial) { postMessage({ type: RESULT, data: partial }); }) };
     default:
       throw new TypeError("未知的搜索消息类型：" + message.type);
   }
