@@ -209,7 +209,7 @@ FIRST_QUERY = """async ([manifest, query]) => {
 
 def _chromium_first_queries(files, worker: Path, folder: Path, rounds: int = 7) -> list[float]:
     """Each budget query as the first of a new worker in Chromium over http (the median of `rounds`; the machine may be shared),
-    milliseconds from the query message to the answer, index files fetched from loopback."""
+    milliseconds from the query message to the first answer (what the reader sees first), index files fetched from loopback."""
     from browser import browser_page
     from search_quality import serve
 
@@ -243,7 +243,7 @@ def budgets(rev: str | None, work: Path) -> None:
         builds = {f"{rev}（改动前）": (old_index.build_search_files, old_worker), **builds}
     console.print(
         f"\n预算（{len(documents)} 篇生成文章；每个查询都是新 worker 的第一次查询：传输量 gzip（Node 中记录加载的文件），"
-        "Chromium 中从发出查询到收到结果的毫秒数（七次取中位数），结果条数）\n"
+        "Chromium 中从发出查询到收到第一批结果的毫秒数（命中多于 100 篇时先发前 100 条；七次取中位数），结果条数）\n"
     )
     header = "| 搜索代码 | 索引（原始） | 索引（gzip） | " + " | ".join(f"“{q}”" for q in BUDGET_QUERIES) + " |"
     console.print(header + "\n|---|---:|---:|" + "---:|" * len(BUDGET_QUERIES))
