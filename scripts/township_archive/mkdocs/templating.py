@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import posixpath
+
 import yaml
-from jinja2 import Environment, pass_context
+from jinja2 import Environment, TemplateNotFound, pass_context
 
 from ..dates import chinese_date, iso_date
 from ..listings import ListingPage
@@ -27,6 +29,51 @@ def install(env: Environment, site: SiteView, directory_urls: bool = True) -> No
     env.filters["chinese_date"] = chinese_date
     env.filters["iso_date"] = iso_date
     env.filters["breakable_urls"] = breakable_urls
+    share_fragments(env)
+
+
+# Material draws its navigation and tabs into every page. On a page outside the navigation (an article,
+# a later listing page) no item is active and every link is relative to the page's folder, so pages whose
+# folders share a parent get the same HTML: drawn once for them per build, then reused.
+SHARED_FRAGMENTS = ("partials/nav.html", "partials/tabs.html")
+
+
+def share_fragments(env: Environment) -> None:
+    for name in SHARED_FRAGMENTS:
+        try:
+            template = env.get_template(name)
+        except TemplateNotFound:
+            continue
+        render = getattr(template.root_render_func, "__wrapped__", template.root_render_func)
+        template.root_render_func = _shared(render)
+
+
+def _shared(render):
+    drawn: dict[str, str] = {}
+
+    def shared(context, *args, **kwargs):
+        key = fragment_key(context.get("page"), context.get("nav"))
+        if key is None:
+            yield from render(context, *args, **kwargs)
+            return
+        if (html := drawn.get(key)) is None:
+            html = drawn[key] = "".join(render(context, *args, **kwargs))
+        yield html
+
+    shared.__wrapped__ = render
+    return shared
+
+
+def fragment_key(page, nav) -> str | None:
+    """The parent of the page's folder when the navigation drawn into `page` is the same for every page
+    there: the page is not in the navigation and no navigation item lies inside its folder; else None."""
+    url = getattr(page, "url", None)
+    if url is None or nav is None:
+        return None
+    folder = url if url.endswith("/") else posixpath.dirname(url) + "/"
+    if folder == "/" or any(item is page or item.url.startswith(folder) for item in nav.pages):
+        return None
+    return posixpath.dirname(folder.rstrip("/"))
 
 
 def listing_source(listing: ListingPage) -> str:
