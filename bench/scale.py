@@ -72,8 +72,11 @@ def main() -> int:
     parser.add_argument("--images", type=int, default=0, help="images per article (default none: see above)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="scale-bench-"))
+    rows = []
     try:
-        rows = [measure(n, args.images, work) for n in sorted(args.sizes)]
+        for n in sorted(args.sizes):
+            rows.append(measure(n, args.images, work))
+            console.print(f"{n} 篇：{rows[-1]}")  # each size as it ends: 8,000 articles take a while
     finally:
         shutil.rmtree(work, ignore_errors=True)
     table = Table(title=f"规模增长（每篇 {args.images} 张图片；完整构建，第二次）")
