@@ -99,11 +99,11 @@ def _quietly(close) -> None:
 
 RESULTS_SHOWN = (
     "() => { const m = document.querySelector('.md-search-result__meta');"
-    " return m && /结果/.test(m.textContent); }"
+    " return m && /结果|共 \\d+ 篇/.test(m.textContent); }"  # 共 N 篇, or 没有找到符合条件的结果
 )
 RESULTS_CLEARED = (
     "() => { const m = document.querySelector('.md-search-result__meta');"
-    " return m && !/结果/.test(m.textContent); }"
+    " return m && !/结果|共 \\d+ 篇/.test(m.textContent); }"
 )
 
 

@@ -140,7 +140,7 @@ def test_the_count_line_tells_every_match_and_scrolling_reaches_the_last(sample_
     with serve(sample_site) as base, browser_page((base,)) as (page, _):
         page.goto(base)
         search(page, "曲樟")
-        assert page.locator(".md-search-result__meta").inner_text() == f"{matches} 个符合条件的结果"
+        assert page.locator(".md-search-result__meta").inner_text() == f"共 {matches} 篇"
         items = page.locator(".md-search-result__item")
         for _ in range(20):  # Material adds the later results as the list scrolls to its end
             if items.count() == matches:
