@@ -338,7 +338,7 @@ def _tab_through(page, limit: int = 150) -> list[dict]:
 def test_the_keyboard_reaches_every_control_and_only_what_the_reader_sees(sample_site: Path, reader):
     """Tab from the top of an article to its end on a phone and a PC: every stop is on screen and visible
     (not in the closed menu drawer or the closed search), the header's menu and search buttons are stops
-    and work with Enter, and a picture closed in the lightbox gives the focus back to where it was."""
+    and work from the keyboard, and a picture closed in the lightbox gives the focus back to where it was."""
     page, base, _ = reader
     path = _first_page(sample_site, 'class="ta-gallery"')
     for width in (390, 1366):
