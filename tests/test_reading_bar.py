@@ -290,3 +290,16 @@ def test_the_reading_bar_is_there_from_the_first_paint_and_the_page_never_jumps(
         assert not page.evaluate("document.documentElement.classList.contains('no-js')")  # the bundle ran
         assert page.evaluate(LAYOUT_SHIFT) < 0.01
         assert not watch.console_errors
+
+
+def test_the_offline_permalink_reads_as_one_address_with_its_note_below(unpacked: Path):
+    """From the USB stick the permalink is marked （需联网）: at a phone's width and 超大 the address keeps the
+    link's whole width and the note goes under it, not into a column of one character a line beside it."""
+    with browser_page(width=390, height=800) as (page, watch):
+        page.goto((unpacked / ARTICLE / "index.html").as_uri())
+        for size in ("0", "3"):
+            focus_and_press(page, f"[data-ta-set-size='{size}']", "Enter")
+            link, address = page.locator("#ta-permalink"), page.locator("#ta-permalink > span")
+            assert "需联网" in page.evaluate("getComputedStyle(document.querySelector('#ta-permalink'), '::after').content")
+            assert address.evaluate("s => s.getBoundingClientRect().width") >= link.evaluate("a => a.clientWidth") - 2, size
+        assert not watch.console_errors
