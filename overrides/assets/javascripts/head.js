@@ -102,7 +102,8 @@
   }
 
   // The header's menu (☰) and search buttons are <label>s for Material's hidden checkboxes: a mouse or
-  // finger can press them, a keyboard cannot reach them. They become buttons in the Tab order.
+  // finger can press them, a keyboard cannot reach them. They join the Tab order, named (axe allows
+  // no button role on a label).
   var HEADER_BUTTONS = { __drawer: "打开导航菜单", __search: "打开搜索" };
   function keyboardHeaderButtons() {
     Object.keys(HEADER_BUTTONS).forEach(function (id) {
