@@ -406,12 +406,21 @@ BUNDLE_GLOB = "*-offline-*.zip"
 REAL_SITE = "https://www.qzx.gov.cn/"
 
 
+def the_bundle(project_root: Path) -> Path:
+    (zip_path,) = (project_root / "dist").glob(BUNDLE_GLOB)
+    return zip_path
+
+
+def the_folder(parent: Path) -> Path:
+    (folder,) = [p for p in parent.iterdir() if p.is_dir()]
+    return folder
+
+
 def unzip(zip_path: Path, target: Path) -> Path:
     """The bundle's folder, unpacked into `target`."""
     with zipfile.ZipFile(zip_path) as archive:
         archive.extractall(target)
-    (folder,) = [p for p in target.iterdir() if p.is_dir()]
-    return folder
+    return the_folder(target)
 
 
 def build_offline(project: Project, *args: str, end_to_end: bool = True) -> Path:
@@ -422,18 +431,7 @@ def build_offline(project: Project, *args: str, end_to_end: bool = True) -> Path
     result = (project.cli if end_to_end else project.cli_in_process)("offline", *args)
     assert result.returncode == 0, result.output
     assert "离线版中最大的文件" in result.output  # the build prints the bundle's size and largest files
-    (zip_path,) = (project.root / "dist").glob(BUNDLE_GLOB)
-    return zip_path
-
-
-def the_bundle(project_root: Path) -> Path:
-    (zip_path,) = (project_root / "dist").glob(BUNDLE_GLOB)
-    return zip_path
-
-
-def the_folder(parent: Path) -> Path:
-    (folder,) = [p for p in parent.iterdir() if p.is_dir()]
-    return folder
+    return the_bundle(project.root)
 
 
 @pytest.fixture(scope="session")
