@@ -3,9 +3,9 @@ related articles (most shared tags and villages, newer first on ties)."""
 
 from __future__ import annotations
 
-import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import chain
 
 from .content.loader import Archive
 from .content.model import Article
@@ -23,24 +23,21 @@ def article_links(archive: Archive, limit: int = 5) -> dict[str, ArticleLinks]:
     published = archive.published
     rank = {a.source_path: n for n, a in enumerate(published)}  # newest first
     by_section: dict[str, list[Article]] = defaultdict(list)
-    by_term: dict[tuple[str, str], list[Article]] = defaultdict(list)
-    for article in published:
+    by_term: dict[tuple[str, str], list[int]] = defaultdict(list)  # ranks, ascending
+    for n, article in enumerate(published):
         by_section[article.section.id].append(article)
         for term in _terms(article):
-            by_term[term].append(article)
+            by_term[term].append(n)
     links: dict[str, ArticleLinks] = {}
     for articles in by_section.values():
         for n, article in enumerate(articles):
-            shared: Counter[str] = Counter()
-            for term in _terms(article):
-                for other in by_term[term]:
-                    if other is not article:
-                        shared[other.source_path] += 1
-            best = heapq.nsmallest(limit, shared, key=lambda path: (-shared[path], rank[path]))
+            # Counted in rank order, so that most_common (stable) ranks equal counts newest first.
+            shared = Counter(sorted(chain.from_iterable(by_term[term] for term in _terms(article))))
+            del shared[rank[article.source_path]]
             links[article.source_path] = ArticleLinks(
                 newer=articles[n - 1] if n > 0 else None,
                 older=articles[n + 1] if n + 1 < len(articles) else None,
-                related=tuple(published[rank[path]] for path in best),
+                related=tuple(published[other] for other, _count in shared.most_common(limit)),
             )
     return links
 
