@@ -25,12 +25,17 @@ import hashlib
 import html
 import json
 import re
+import sys
 from array import array
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import chain, repeat
+from operator import and_, sub
 
 from .pinyin import pinyin_terms
-from .text import body_term_counts, fold, fold_table, label_terms, runs, shard_of
+from .text import body_term_counts, fold, fold_table, label_terms, runs, term_hash
 
 # BM25's saturation and length normalisation.
 K1, B = 1.2, 0.75
@@ -81,59 +86,117 @@ def level(tf: int, length: float, average: float, levels: int) -> int:
     return min(levels, max(1, int(levels * weight / (K1 + 1) + 0.5)))
 
 
+@dataclass(frozen=True, eq=False)
+class Analysis:
+    """What the index takes from one document, computed from that document alone, so that it can
+    be kept: after an edit only the edited document is analysed again (the weights, which depend
+    on the whole archive's average lengths, are assembled afresh)."""
+
+    body_length: int
+    title_length: int
+    terms: tuple[str, ...]  # the body's terms ...
+    counts: tuple[int, ...]  # ... and how often each occurs
+    labels: frozenset[str]  # terms of its tags and villages and their pinyin
+    title: frozenset[str]  # terms of its title and their pinyin
+
+
+class Analyser:
+    """Analyses documents with one fold table, remembering what it has seen: each tag's and village's
+    terms (the same few labels recur on thousands of articles), each document's analysis and each
+    term's shard hash. `keep_only` bounds the memory to one archive's worth."""
+
+    def __init__(self, simplified: Mapping[str, str]) -> None:
+        self.simplified = simplified
+        self.table = fold_table(simplified)
+        self._documents: dict[SearchDocument, Analysis] = {}
+        self._labels: dict[str, frozenset[str]] = {}
+        self._hashes: dict[str, int] = {}
+
+    def __call__(self, doc: SearchDocument) -> Analysis:
+        found = self._documents.get(doc)
+        if found is None:
+            found = self._documents[doc] = self._analyse(doc)
+        return found
+
+    def _analyse(self, doc: SearchDocument) -> Analysis:
+        text, title = fold(doc.text, self.table), fold(doc.title, self.table)
+        # Interned: the same term recurs in most documents, and analyses are kept.
+        counts = body_term_counts(text)
+        labels = frozenset().union(*map(self._label, (*doc.tags, *doc.villages)))
+        return Analysis(
+            _length(text), _length(title), tuple(map(sys.intern, counts)), tuple(counts.values()), labels,
+            frozenset(map(sys.intern, label_terms(title) | pinyin_terms(doc.title))),
+        )
+
+    def _label(self, label: str) -> frozenset[str]:
+        found = self._labels.get(label)
+        if found is None:
+            found = self._labels[label] = frozenset(label_terms(fold(label, self.table)) | pinyin_terms(label))
+        return found
+
+    def shard_of(self, term: str, shard_count: int) -> int:
+        found = self._hashes.get(term)
+        if found is None:
+            found = self._hashes[term] = term_hash(term)
+        return found % shard_count
+
+    def keep_only(self, documents: Iterable[SearchDocument], terms: int) -> None:
+        """Forget the analyses of documents not in `documents`, and the hashes if they are many more than `terms`."""
+        self._documents = {doc: self._documents[doc] for doc in documents if doc in self._documents}
+        if len(self._hashes) > 2 * terms:
+            self._hashes = {}
+
+
 def _length(folded: str) -> int:
-    return sum(len(run) for run in runs(folded))
+    return sum(map(len, runs(folded)))
 
 
-def postings(documents: list[SearchDocument], table: Mapping[int, str]) -> dict[str, array]:
+def postings(analyses: Sequence[Analysis]) -> dict[str, array]:
     """term -> `doc_id * 256 + body * 16 + title * 2 + label` for each document having it, ascending.
     Compact arrays, because a large archive has millions of postings."""
-    texts = [fold(doc.text, table) for doc in documents]
-    titles = [fold(doc.title, table) for doc in documents]
-    body_lengths = [_length(text) for text in texts]
-    title_lengths = [_length(title) for title in titles]
-    with_text = [n for n in body_lengths if n]
+    with_text = [a.body_length for a in analyses if a.body_length]
     body_average = sum(with_text) / len(with_text) if with_text else 1
-    title_average = sum(title_lengths) / len(title_lengths) if title_lengths else 1
-    index: dict[str, array] = {}
-    for doc_id, doc in enumerate(documents):
-        values: dict[str, int] = {}
-        for term, tf in body_term_counts(texts[doc_id]).items():
-            values[term] = level(tf, body_lengths[doc_id], body_average, BODY_LEVELS) * 16
-        for label in (*doc.tags, *doc.villages):
-            for term in label_terms(fold(label, table)) | pinyin_terms(label):
-                values[term] = values.get(term, 0) | 1
-        title = level(1, title_lengths[doc_id], title_average, TITLE_LEVELS) * 2
-        for term in label_terms(titles[doc_id]) | pinyin_terms(doc.title):
-            values[term] = values.get(term, 0) | title
+    title_average = sum(a.title_length for a in analyses) / len(analyses) if analyses else 1
+    index: defaultdict[str, array] = defaultdict(partial(array, "I"))
+    for doc_id, analysis in enumerate(analyses):
+        posting = doc_id * 256
+        # BM25 once per distinct frequency in the document, not once per term.
+        by_tf = {tf: posting + level(tf, analysis.body_length, body_average, BODY_LEVELS) * 16 for tf in set(analysis.counts)}
+        values = dict(zip(analysis.terms, map(by_tf.__getitem__, analysis.counts)))
+        for term in analysis.labels:
+            values[term] = values.get(term, posting) | 1
+        title = level(1, analysis.title_length, title_average, TITLE_LEVELS) * 2
+        for term in analysis.title:
+            values[term] = values.get(term, posting) | title
         for term, value in values.items():
-            found = index.get(term)
-            if found is None:
-                found = index[term] = array("I")
-            found.append(doc_id * 256 + value)
+            index[term].append(value)
     return index
 
 
-def encode(values: Iterable[int]) -> list[int]:
-    """Delta-encode document ids, keeping the field weights in the low eight bits."""
-    encoded, previous = [], 0
-    for value in values:
-        doc_id = value >> 8
-        encoded.append((doc_id - previous) * 256 + (value & 255))
-        previous = doc_id
-    return encoded
+def encode(values: Sequence[int]) -> list[int]:
+    """Delta-encode document ids, keeping the field weights in the low eight bits:
+    each value minus the previous one's document part."""
+    return list(map(sub, values, chain((0,), map(and_, values, repeat(~255)))))
 
 
-def build_search_files(documents: Iterable[SearchDocument], simplified: Mapping[str, str]) -> SearchFiles:
+def build_search_files(
+    documents: Iterable[SearchDocument], simplified: Mapping[str, str], analyser: Analyser | None = None
+) -> SearchFiles:
+    """The index files; `analyser` (for the same `simplified`) carries analyses over from an earlier build."""
+    if analyser is None:
+        analyser = Analyser(simplified)
+    elif analyser.simplified is not simplified:
+        raise ValueError("the analyser folds with another table")
     docs = ranked(documents)
-    index = postings(docs, fold_table(simplified))
-    size = sum(len(term.encode()) + 4 * len(values) + 4 for term, values in index.items())
+    index = postings([analyser(doc) for doc in docs])
+    analyser.keep_only(docs, len(index))
+    size = sum(map(len, map(str.encode, index))) + 4 * sum(map(len, index.values())) + 4 * len(index)
     shard_count = 1
     while shard_count * SHARD_BYTES < size:
         shard_count *= 2
     shard_terms: list[list[str]] = [[] for _ in range(shard_count)]
     for term in sorted(index):
-        shard_terms[shard_of(term, shard_count)].append(term)
+        shard_terms[analyser.shard_of(term, shard_count)].append(term)
 
     files: dict[str, str] = {}
     for n, terms in enumerate(shard_terms):

@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..hanzi import traditional_to_simplified
-from .index import SearchDocument, SearchFiles, build_search_files
+from .index import Analyser, SearchDocument, SearchFiles, build_search_files
+
+# MkDocs' preview server makes new plugins, and so a new collector, for every rebuild; the analyses
+# of the documents that did not change are kept here, so that a rebuild analyses only the edited one.
+_shared: Analyser | None = None
+
+
+def shared_analyser(simplified: Mapping[str, str]) -> Analyser:
+    global _shared
+    if _shared is None or _shared.simplified is not simplified:
+        _shared = Analyser(simplified)
+    return _shared
 
 
 class SearchCollector:
-    def __init__(self) -> None:
+    def __init__(self, analyser: Analyser | None = None) -> None:
         self.documents: list[SearchDocument] = []
+        self.analyser = analyser
 
     def add(self, document: SearchDocument | None) -> None:
         if document is not None:
@@ -19,14 +32,20 @@ class SearchCollector:
 
     def publish(self, site_dir: Path) -> SearchFiles:
         """Write the shards and their manifest under site_dir/search/<version>/."""
-        files = build_search_files(self.documents, traditional_to_simplified())
-        root = site_dir / "search"
-        for path, content in files.files.items():
-            target = root / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(content, encoding="utf-8")
-        (root / files.version / "manifest.json").write_text(json.dumps(files.manifest), encoding="utf-8")
+        simplified = traditional_to_simplified()
+        files = build_search_files(self.documents, simplified, self.analyser or shared_analyser(simplified))
+        write_search_files(files, site_dir)
         return files
+
+
+def write_search_files(files: SearchFiles, site_dir: Path) -> None:
+    root = site_dir / "search"
+    for folder in {root / path.rpartition("/")[0] for path in files.files}:
+        folder.mkdir(parents=True, exist_ok=True)
+    for path, content in files.files.items():
+        (root / path).write_text(content, encoding="utf-8")
+    # Last: a manifest says its index is complete.
+    (root / files.version / "manifest.json").write_text(json.dumps(files.manifest), encoding="utf-8")
 
 
 def latest_manifest(site_dir: Path) -> dict | None:

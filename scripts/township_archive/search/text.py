@@ -20,6 +20,10 @@ HAN_RUN = re.compile(f"[{HAN_RANGES}]+")
 WORD_RUN = re.compile(f"[{HAN_RANGES}]+|[0-9]+(?:\\.[0-9]+)+|[0-9a-z]+")
 NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)*")
 UNIT = 2  # characters of a unit: 户, 万元
+# WORD_RUN's Han runs as their overlapping bigrams; its other runs with the Han characters that
+# directly follow them (up to UNIT of them: the unit when the run is a number).
+HAN_BIGRAM = re.compile(f"(?=([{HAN_RANGES}]{{2}}))")
+LATIN_RUN_UNIT = re.compile(f"([0-9]+(?:\\.[0-9]+)+|[0-9a-z]+)([{HAN_RANGES}]{{0,{UNIT}}})")
 # Longer Latin prefixes than this are never typed; capping keeps the index small.
 MAX_PREFIX = 16
 
@@ -68,14 +72,13 @@ def bigrams(run: str) -> list[str]:
 def body_term_counts(folded: str) -> Counter[str]:
     """Terms for running text, each with how often it occurs: Han bigrams, Latin/digit words and
     their prefixes, numbers with one and two characters of their unit."""
-    counts: Counter[str] = Counter()
-    for run, unit in unit_runs(folded):
-        if is_han(run):
-            counts.update(bigrams(run))
-        else:
-            counts.update(run[:n] for n in range(1, min(len(run), MAX_PREFIX) + 1))
-            if unit:
-                counts.update({run + unit[:n] for n in range(1, min(len(unit), UNIT) + 1)})
+    # The same terms as bigrams() of each Han run and the unit of unit_runs(), found by two regular
+    # expressions over the whole text: this runs for every article of the archive.
+    counts = Counter(HAN_BIGRAM.findall(folded))
+    for run, unit in LATIN_RUN_UNIT.findall(folded):
+        counts.update(run[:n] for n in range(1, min(len(run), MAX_PREFIX) + 1))
+        if unit and NUMBER.fullmatch(run):
+            counts.update({run + unit[:n] for n in range(1, len(unit) + 1)})
     return counts
 
 
@@ -116,6 +119,10 @@ def query_words(folded: str) -> list[list[str]]:
 
 
 def shard_of(term: str, shard_count: int) -> int:
+    return term_hash(term) % shard_count
+
+
+def term_hash(term: str) -> int:
     """FNV-1a over UTF-16 code units (the unit JavaScript's charCodeAt sees), then murmur3's
     final mix, because the low bits of FNV alone cluster for two-character terms."""
     value = 0x811C9DC5
@@ -128,7 +135,7 @@ def shard_of(term: str, shard_count: int) -> int:
     value ^= value >> 13
     value = value * 0xC2B2AE35 & 0xFFFFFFFF
     value ^= value >> 16
-    return value % shard_count
+    return value
 
 
 def unique(items: Iterable[str]) -> list[str]:
