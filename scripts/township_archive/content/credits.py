@@ -65,7 +65,6 @@ _NAME = re.compile(
 _NAME_SPLIT = re.compile(r"[、，,;；\s]+")
 # A line that closes a sentence or a clause is prose, not a field value.
 _PROSE = re.compile(r"[。！？!?]")
-_BRACKETS = str.maketrans({"【": " ", "】": " ", "[": " ", "]": " "})
 _CREDITS_MAX = 120  # characters: a dateline is one short line
 
 
@@ -115,7 +114,8 @@ def parse_credits(line: str) -> Credits | None:
     `2026年11月20日 来源：北海市融媒体中心 作者：张三` and `（责任编辑：王编辑）` are credits;
     `2026年11月20日，曲樟乡召开……。` is a sentence and stays in the body.
     """
-    text = unwrap(line.translate(_BRACKETS)).strip()
+    # Chained replaces: str.translate with a table is slow on Chinese text, and every body line is asked.
+    text = unwrap(line.replace("【", " ").replace("】", " ").replace("[", " ").replace("]", " ")).strip()
     if not text or len(text) > _CREDITS_MAX:
         return None
     credits, found = Credits(), False

@@ -19,6 +19,7 @@ reach the published pages, feeds and image metadata.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,13 +47,45 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\
 # a stray byte-order mark U+FEFF. They come in with text copied from web pages and WeChat, are
 # never meant, and would otherwise make "示例村" and "示例\u200b村" two different villages.
 # The zero-width (non-)joiners U+200C/U+200D are kept: emoji sequences and some scripts need them.
-_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17))
+_NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff"  # and, beyond U+FFFF, those of _ASTRAL_NONCHARACTERS
+_ASTRAL_NONCHARACTERS = "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(1, 17))
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+class _Characters:
+    """A character class whose members beyond U+FFFF are looked for only in texts that have such characters.
+
+    Python's `re` tests a class of characters up to U+FFFF with one table look-up, but one with a single
+    character beyond goes through its members one by one: ten times slower on every article body. The
+    matches are those of the whole class: in a text without such characters its other members cannot match."""
+
+    def __init__(self, members: str, astral: str):
+        self.common = re.compile(f"[{members}]")
+        self.whole = re.compile(f"[{members}{astral}]")
+
+    def _pattern(self, text: str) -> re.Pattern[str]:
+        return self.whole if _ASTRAL.search(text) else self.common
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self._pattern(text).search(text)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self._pattern(text).finditer(text)
+
+    def sub(self, replacement: str | Callable[[re.Match[str]], str], text: str) -> str:
+        return self._pattern(text).sub(replacement, text)
+
+
 _CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f"
-_UNSAFE_TEXT = re.compile(f"[{_CONTROL}\ud800-\udfff{_NONCHARACTERS}\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_TEXT = _Characters(f"{_CONTROL}\ud800-\udfff{_NONCHARACTERS}\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069",
+                           _ASTRAL_NONCHARACTERS)
 # In an article's body, carriage returns are part of line endings; bidi marks are left to Markdown.
-_UNSAFE_BODY = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]")
-_INVISIBLE = re.compile("[\u200b\u2060\ufeff]")
-_SHOWN_ESCAPE = re.compile(f"[{_CONTROL}\ud800-\udfff{_NONCHARACTERS}\u2028\u2029\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+_UNSAFE_BODY = _Characters(f"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}", _ASTRAL_NONCHARACTERS)
+INVISIBLE_CHARACTERS = "\u200b\u2060\ufeff"  # stripped by `clean_text`
+_INVISIBLE = re.compile(f"[{INVISIBLE_CHARACTERS}]")
+_SHOWN_ESCAPE = _Characters(
+    f"{_CONTROL}\ud800-\udfff{_NONCHARACTERS}\u2028\u2029\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff", _ASTRAL_NONCHARACTERS,
+)
 
 
 def _describe(char: str) -> str:
@@ -241,14 +274,15 @@ def read_yaml(text: str, path: str, *, first_line: int = 1, what: str, code: str
     while pending:
         current = pending.pop()
         if isinstance(current, yaml.ScalarNode):
-            where = line_at(text, current.start_mark.index, first_line)
             if clean:
                 current.value = without_unsafe(current.value)
             elif reason := text_problem(current.value):
-                problems.append(Problem(path, where, "control-character", f"{what}这一行的内容{reason}。",
+                problems.append(Problem(path, line_at(text, current.start_mark.index, first_line), "control-character",
+                                        f"{what}这一行的内容{reason}。",
                                         "删除这个字符（通常是从网页或 Word 复制时带进来的）；不要用 \\u 或 \\x 转义写控制字符。"))
             elif current.tag == "tag:yaml.org,2002:int" and len(current.value) > MAX_NUMBER_CHARS:
-                problems.append(Problem(path, where, "number-too-long", f"{what}这一行的数字太长。", "如果这是一段文字，请用引号括起来。"))
+                problems.append(Problem(path, line_at(text, current.start_mark.index, first_line), "number-too-long",
+                                        f"{what}这一行的数字太长。", "如果这是一段文字，请用引号括起来。"))
         elif isinstance(current, yaml.SequenceNode):
             pending.extend(current.value)
         elif isinstance(current, yaml.MappingNode):
@@ -260,7 +294,7 @@ def read_yaml(text: str, path: str, *, first_line: int = 1, what: str, code: str
     if problems:
         return YamlText(None, None, sorted(problems))
 
-    constructor = StrictLoader("")
+    constructor = yaml.constructor.SafeConstructor()  # StrictLoader's own constructors: those of SafeLoader
     try:
         data = constructor.construct_document(node)
     except yaml.MarkedYAMLError as error:  # e.g. a list used as a key

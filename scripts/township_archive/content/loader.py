@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
-from ..problems import Problem, Severity, display_path
+from ..problems import Problem, Severity
 from ..safety.files import scan_docs
 from .frontmatter import FrontMatter, decode, parse, shown, text_problem
 from .lists import read_list
@@ -96,10 +96,18 @@ def load_archive(
     alias_lines: dict[str, int] = {}
 
     shown_as: dict[Path, str] = {}
+    folders: dict[Path, Path] = {}
 
-    def shown(path: Path) -> str:  # asked several times a file; resolving its folder is a system call each time
+    def shown(path: Path) -> str:
+        """`problems.display_path`, with each folder resolved once (system calls) rather than once per file."""
         if (name := shown_as.get(path)) is None:
-            name = shown_as[path] = display_path(path, display_root)
+            if (folder := folders.get(path.parent)) is None:
+                folder = folders[path.parent] = path.parent.resolve()
+            try:
+                name = (folder / path.name).relative_to(display_root).as_posix()
+            except ValueError:
+                name = path.as_posix()
+            shown_as[path] = name
         return name
 
     def exists(relative: str) -> bool:

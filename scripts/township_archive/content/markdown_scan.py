@@ -35,6 +35,7 @@ from urllib.parse import unquote
 _OPENING = re.compile(
     r"(?P<fence>~{3,}|`{3,})[ ]*(?:\{[^\n]*\}|\.?[\w#.+-]*[ ]*(?:hl_lines=(?P<quote>[\"'])(?:.*?)(?P=quote)[ ]*)?)"
 )
+_FENCES = ("```", "~~~")
 _CODE_SPAN = re.compile(r"(?<![\\`])(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _INLINE_IMAGE = re.compile(
     r"!\[(?P<alt>[^\]]*)\]\(\s*<?(?P<src>[^)\s>]+)>?(?:\s+(?:\"(?P<title>[^\"]*)\"|'(?P<title2>[^']*)'))?\s*\)"
@@ -108,10 +109,13 @@ def fences(markdown: str, first_line: int = 1) -> list[Fence]:
     found: list[Fence] = []
     index = 0
     while index < len(lines):
-        opening = _OPENING.fullmatch(lines[index].expandtabs(4))
+        # A fence starts its line (no indent, tabs too), so only such lines are matched: most bodies have none.
+        opening = _OPENING.fullmatch(lines[index].expandtabs(4)) if lines[index].startswith(_FENCES) else None
         if opening:
-            closing = re.compile(re.escape(opening.group("fence")) + "[ ]*")
-            end = next((j for j in range(index + 1, len(lines)) if closing.fullmatch(lines[j].expandtabs(4))), None)
+            fence = opening.group("fence")
+            closing = re.compile(re.escape(fence) + "[ ]*")
+            end = next((j for j in range(index + 1, len(lines))
+                        if lines[j].startswith(fence) and closing.fullmatch(lines[j].expandtabs(4))), None)
             if end is not None:
                 found.append(Fence(first_line + index, first_line + end, opening.group("fence")))
                 index = end + 1
@@ -139,8 +143,10 @@ def definitions(markdown: str, first_line: int = 1) -> dict[str, Definition]:
     """Reference definitions by label (lower case, inner spaces collapsed); the first of a label wins.
     Footnotes (`[^1]: ...`) are not definitions."""
     found: dict[str, Definition] = {}
+    if "]:" not in markdown:  # what every definition has; most bodies have none
+        return found
     for number, line in lines_outside_code(markdown, first_line):
-        match = _DEFINITION.fullmatch(line)
+        match = _DEFINITION.fullmatch(line) if "]:" in line else None
         if match and not match.group("label").startswith("^"):
             label = _label(match.group("label"))
             found.setdefault(label, Definition(number, match.group("url"), match.group("title") or match.group("title2") or ""))
@@ -170,6 +176,8 @@ def _scan(markdown: str, first_line: int) -> tuple[tuple[Image, ...], tuple[Link
     found_images: list[Image] = []
     found_links: list[Link] = []
     for number, raw in lines_outside_code(markdown, first_line):
+        if "[" not in raw and "<" not in raw:  # every image, link and definition needs one of them
+            continue
         line = mask_code_spans(raw)
         if _DEFINITION.fullmatch(line):
             continue

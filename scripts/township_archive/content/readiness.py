@@ -93,15 +93,17 @@ def readiness_problems(
     if article.body_chars == 0:
         add(article.body_line, "empty-body", "正文是空的。", "在头信息下面写正文。")
 
+    credits: list[Problem] = []  # reported after the placeholders, as the two checks always were
     for number, line in lines_outside_code(article.body, article.body_line):
-        if match := _PLACEHOLDER.search(_IMAGE_ALT.sub("", line)):
+        if match := _PLACEHOLDER.search(_IMAGE_ALT.sub("", line) if "![" in line else line):
             add(number, "placeholder-text", f"正文这一行还有占位文字（“{match.group()}……”）。", "把占位文字换成正文，或删掉这一行。")
-
-    for number, line in lines_outside_code(article.body, article.body_line):
         if (found := _credits_line(line)) is not None:
-            add(number, "credits-in-body", f"正文这一行像是原稿的日期、来源或作者行：“{shown(line.strip(), 40)}”（{found}）。",
+            credits.append(Problem(
+                path, number, "credits-in-body", f"正文这一行像是原稿的日期、来源或作者行：“{shown(line.strip(), 40)}”（{found}）。",
                 "把日期、来源、作者、责任编辑写进头信息（date、source、authors、editor），再删掉这一行；"
-                "留在正文里，页面上会在网站的来源下面再出现一行来源。")
+                "留在正文里，页面上会在网站的来源下面再出现一行来源。", severity,
+            ))
+    problems += credits
 
     # The pictures' own rules, the media library's too (it no longer repeats them): checked before publishing.
     for image in images(article.body, article.body_line):
@@ -135,7 +137,7 @@ def _credits_line(line: str) -> str | None:
     text = line.strip().strip("\u3000").strip()
     if not text or text.startswith(_BLOCK_MARKUP):
         return None
-    credits = parse_credits(_MARKDOWN_ESCAPE.sub(r"\1", text))
+    credits = parse_credits(_MARKDOWN_ESCAPE.sub(r"\1", text) if "\\" in text else text)
     if credits is None:
         return None
     found = [f"{label} {value}" for label, value in (("日期", credits.date), ("来源", credits.source),

@@ -57,11 +57,12 @@ def fingerprint(data: Mapping[str, Any], body: str, files: Mapping[str, str] | N
 SIDECAR_SUFFIX = ".yml"  # a picture's credits: photo.jpg.yml beside photo.jpg (read by the media library)
 
 
-def shown_files(data: Mapping[str, Any], body: str, source_path: str) -> list[str]:
+def shown_files(data: Mapping[str, Any], body: str, source_path: str, body_line: int = 1) -> list[str]:
     """The docs/-relative paths of the local files the article shows: its pictures (Markdown or HTML, as
     the media check reads them) and its cover, in order, once each. Addresses of other sites and paths
-    out of docs/ are not files of the article (the readiness check refuses them)."""
-    written = [image.src for image in images(body) if not image.is_external]
+    out of docs/ are not files of the article (the readiness check refuses them). `body_line` changes no
+    path: given as the other checks give it, the body is scanned once for all of them."""
+    written = [image.src for image in images(body, body_line) if not image.is_external]
     cover = data.get("cover")
     if isinstance(cover, str) and cover.strip():
         written.append(cover.strip())
@@ -131,9 +132,10 @@ class FileVersions:
 
 
 def shown_file_versions(data: Mapping[str, Any], body: str, source_path: str,
-                        version: Callable[[str], str | None]) -> dict[str, str]:
+                        version: Callable[[str], str | None], body_line: int = 1) -> dict[str, str]:
     """The version of each file the article shows that is there (a missing picture is the readiness check's)."""
-    return {path: found for path in shown_files(data, body, source_path) if (found := version(path)) is not None}
+    shown = shown_files(data, body, source_path, body_line)
+    return {path: found for path in shown if (found := version(path)) is not None}
 
 
 def records_from(value: Any) -> tuple[Review, ...] | None:

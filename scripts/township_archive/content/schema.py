@@ -22,7 +22,7 @@ from ..dates import BEIJING, EARLIEST_DATE, LATEST_DATE, parse_date, zoned_date
 from ..hanzi import name_problem
 from ..problems import Problem, Severity
 from ..safe_url import url_problem
-from .frontmatter import FrontMatter, clean_text, key_text, shown, text_problem, without_unsafe
+from .frontmatter import INVISIBLE_CHARACTERS, FrontMatter, clean_text, key_text, shown, text_problem, without_unsafe
 from .lists import ListReading, read_list
 from .model import HISTORICAL, REVIEW_LEVELS, Article, Review, RightsOverride, Section, Status, find_section, section_choices
 from .readiness import Stage, readiness_problems
@@ -534,7 +534,7 @@ def _source_from_settings(check: _Checker, values: dict[str, Any], body: str, de
 def _review_gate(check: _Checker, values: dict[str, Any], body: str, default_source: str) -> None:
     """A published article goes out only as its 终审 saw it (or as it was marked 历史稿件), pictures and their
     credits included. Asked only of an article without other errors: their fixes change the version anyway."""
-    files = shown_file_versions(check.front.data, body, check.source_path, check.file_version)
+    files = shown_file_versions(check.front.data, body, check.source_path, check.file_version, check.front.body_line)
     values["fingerprint"] = fingerprint(check.front.data, body, files)
     if values["status"] is not Status.PUBLISHED or check.has_errors:
         return
@@ -632,7 +632,10 @@ def plain_text(markdown: str) -> str:
 
 
 def count_characters(markdown: str) -> int:
-    return len(re.sub(r"\s", "", plain_text(markdown)))
+    """The characters of `plain_text(markdown)` that are not white space, counted without building it:
+    collapsing and trimming white space, then dropping the invisible characters, leaves the others."""
+    text = without_unsafe(_MARKUP.sub(lambda m: m.group(1) or " ", markdown))
+    return sum(map(len, text.split())) - sum(text.count(char) for char in INVISIBLE_CHARACTERS)
 
 
 def excerpt(markdown: str, limit: int = 100) -> str:
