@@ -20,7 +20,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("domain", ("media", "rights", "search", "listings", "relations", "bundle")),
     ("settings", ("settings",)),
     ("plan", ("plan",)),
-    ("rendering", ("templating",)),
+    ("rendering", ("templating", "buildkeys")),
     ("authoring", ("authoring",)),
     ("adapter", ("mkdocs",)),
     ("command", ("cli", "__init__")),

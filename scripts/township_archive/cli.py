@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import os
 import shutil
 import sys
@@ -146,13 +147,13 @@ def _engine_env() -> dict[str, str]:
     return dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
 
 
-def _run_engine(config_file: Path, site_dir: Path, strict: bool, env: dict[str, str], *, dated_by_content: bool = False):
+def _run_engine(config_file: Path, site_dir: Path, strict: bool, env: dict[str, str], *, dated_by_content: bool = False, **keep):
     """One build by the engine, in this process, in `env` (mkdocs.yml reads !ENV values while loading):
-    its `Built` outcome (`ok`, the plan it followed)."""
+    its `Built` outcome (`ok`, the plan it followed). `keep`: the last good site and its record (engine.build_site)."""
     from .mkdocs.engine import build_site
 
     with _environment(env):
-        return build_site(config_file, site_dir, strict=strict, dated_by_content=dated_by_content)
+        return build_site(config_file, site_dir, strict=strict, dated_by_content=dated_by_content, **keep)
 
 
 @contextlib.contextmanager
@@ -176,6 +177,10 @@ def _reproducible_env(args) -> dict[str, str]:
         if archive.published and archive.published[0].date:
             env["SOURCE_DATE_EPOCH"] = str(int(archive.published[0].date.timestamp()))
     return env
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _output_folder(path: Path, settings, option: str) -> Path:
@@ -205,7 +210,9 @@ def cmd_build(args, console: Console) -> int:
         shutil.rmtree(leftover, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site.parent))
     try:
-        built = _run_engine(args.config, staging, args.strict, _engine_env(), dated_by_content=True)
+        # Pages whose inputs are unchanged since the last build are linked from site/, not made again.
+        keep = {"keep_from": site, "record_file": project / ".cache" / "build-record" / f"{_digest(str(site))}.json"}
+        built = _run_engine(args.config, staging, args.strict, _engine_env(), dated_by_content=True, **keep)
         if not built.ok:
             console.print("[bold red]构建失败[/]：请按上面的提示修改。原来的网站（site/）保持不变。", highlight=False)
             return 1

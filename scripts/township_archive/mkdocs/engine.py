@@ -95,19 +95,26 @@ class Built:
     plan: SitePlan | None = None
 
 
-def build_site(config_file: Path, site_dir: Path, *, strict: bool = True, dated_by_content: bool = False) -> Built:
+def build_site(
+    config_file: Path, site_dir: Path, *, strict: bool = True, dated_by_content: bool = False,
+    keep_from: Path | None = None, record_file: Path | None = None,
+) -> Built:
     """Build into `site_dir`. `dated_by_content`: without SOURCE_DATE_EPOCH, the build's dates (sitemap)
-    are the newest article's, taken from the build's own plan rather than from a second reading of docs/."""
+    are the newest article's, taken from the build's own plan rather than from a second reading of docs/.
+    `keep_from`: the last good site, whose outputs with unchanged inputs are linked into `site_dir` instead
+    of being made again, by the record in `record_file` (which this build then replaces)."""
     plugin = None
     with chinese_log():
         try:
             config = load_config(str(config_file), site_dir=str(site_dir), strict=strict)
             plugin = next((p for p in config.plugins.values() if isinstance(p, ArchivePlugin)), None)
+            incremental = plugin is not None and keep_from is not None
             if plugin is not None:
                 plugin.dated_by_content = dated_by_content
-            config.plugins.on_startup(command="build", dirty=False)
+                plugin.keep_from, plugin.record_file = keep_from, record_file
+            config.plugins.on_startup(command="build", dirty=incremental)
             try:
-                build(config)
+                build(config, dirty=incremental)
             finally:
                 config.plugins.on_shutdown()
         except (Abort, ConfigurationError) as error:
@@ -145,7 +152,8 @@ def serve_site(config_file: Path, host: str, port: int) -> int:
     """The preview with live reload; drafts are shown (see the plugin's on_startup)."""
     with chinese_log():
         try:
-            serve(str(config_file), livereload=True, dev_addr=f"{host}:{port}")
+            # "dirty": after each save the plugin keeps every page whose inputs did not change (mkdocs/incremental.py).
+            serve(str(config_file), livereload=True, build_type="dirty", dev_addr=f"{host}:{port}")
         except (Abort, ConfigurationError) as error:
             sys.stderr.write(f"错误：{error}\n")
             return 1

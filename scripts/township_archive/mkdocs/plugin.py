@@ -23,6 +23,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from ..buildkeys import files_digest, page_digests, site_digest
 from ..links import ExternalLinkExtension
 from ..media.figures import FigureContext, FigureExtension
 from ..plan import NavEntry, SitePlan, prepare, watched_paths
@@ -34,8 +35,9 @@ from ..search.publish import SearchCollector, latest_manifest
 from ..settings import Settings
 from ..templating import SiteView
 from ..urls import file_url
-from . import templating
+from . import incremental, templating
 from .config import ArchiveConfig, settings_of
+from .incremental import BuildRecord, PageWarnings
 from .offline import trim_offline_site
 from .project import config_problems
 from .search import point_material_index, search_plugin
@@ -59,12 +61,29 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.body_policy = BodyPolicy()
         self.clean_bodies: dict[str, Markup] = {}
         self.pages_with_figures: set[str] = set()
+        self.view: SiteView | None = None
+        # Incremental builds (the preview; `township-archive build`): outputs whose inputs are unchanged are kept.
+        self.incremental = False
+        self.keep_from: Path | None = None  # the last good site, when building beside it (else: site_dir itself)
+        self.record_file: Path | None = None  # where the record of the last build is kept between runs
+        self.record = BuildRecord()  # the preview keeps it in memory between its builds
+        self.output_keys: dict[str, str | None] = {}
+        self.outputs: list[File] = []
+        self.kept: set[str] = set()
+        self.search_documents: dict[str, object] = {}
+        self.page_warnings = PageWarnings()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs serve` previews drafts, so their images are processed too.
         self.serving = command == "serve"
-        # --dirty renders only changed pages, so the search index could only be partial.
+        if self.serving:  # the preview keeps from its own folder; `township-archive build` names the last site (engine.build_site)
+            self.keep_from, self.record_file = None, None
+        # --dirty renders only changed pages, so the search index could only be partial...
         self.dirty = dirty
+        # ... unless the pages to render are chosen by their inputs: the preview and `build` (engine.py) ask for that.
+        self.incremental = dirty and (self.serving or self.keep_from is not None)
+        if self.incremental:
+            logging.getLogger("mkdocs.commands.build").addFilter(_no_dirty_warning)
 
     # Configuration: refuse settings that would break the site in China or offline; read the typed
     # settings; register the Markdown extensions that turn images into credited figures and mark
@@ -105,6 +124,10 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.figures.library = library
         self._report(problems, "内容检查")
         self.search = SearchCollector()
+        self.view = SiteView.from_plan(self.plan)
+        if self.incremental:
+            self.search_documents, self.page_warnings.found = {}, {}
+            logging.getLogger("mkdocs").addHandler(self.page_warnings)
 
     # The plan's files: output paths, drafts (kept for `mkdocs serve`), withheld originals,
     # image variants, listing pages, generated files, and the navigation.
@@ -147,6 +170,53 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         config.nav = [_nav_item(entry) for entry in plan.nav]
         return files
 
+    # After every plugin's files and the navigation: which outputs the last build already made from the same inputs.
+    @event_priority(-100)
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> None:
+        if not self.config.enabled or not self.incremental:
+            return
+        site = Path(config.site_dir)
+        outputs = incremental.outputs_of(files, self._inclusion)
+        engine = incremental.engine_digest()
+        templates = [Path(d) for d in config.theme.dirs if not Path(d).resolve().is_relative_to(incremental.THEME_DIR)]
+        site_key = site_digest(self.plan, self.view, {
+            "engine": engine, "templates": files_digest(templates), "config": files_digest([Path(config.config_file_path)]),
+            "site_url": config.site_url, "directory_urls": config.use_directory_urls,
+        })
+        pages = page_digests(self.plan, self.view, site_key)
+        # Pages of the navigation written by staff are always drawn: their metadata shows in every page's menu.
+        for file in outputs:
+            if file.is_documentation_page() and file.abs_src_path is not None and self.plan.in_nav(file.src_uri):
+                pages[file.src_uri] = None
+        never = set(config.theme.static_templates)  # written by the engine every build: never linked
+        self.output_keys = {
+            file.dest_uri: None if file.dest_uri in never else incremental.file_key(file, pages) for file in outputs
+        }
+        if self.keep_from is None:
+            self.record = self.record if self.record.engine == engine else BuildRecord()
+        else:
+            self.record = BuildRecord.read(self.record_file) if self.record_file else BuildRecord()
+        self.outputs = outputs
+        self.kept = incremental.carry_over(outputs, self.output_keys, self.record, self.keep_from or site, site)
+        incremental.mark(outputs, self.kept)
+        kept_pages = self._kept_pages()
+        for src in kept_pages:
+            incremental.replay(self.record.warnings.get(src, ()))
+        pages = sum(1 for file in outputs if file.is_documentation_page())
+        log.info(f"增量构建：{pages - len(kept_pages)} 个页面重新生成，{len(kept_pages)} 个没有变化、沿用上次的结果")
+
+    def _kept_pages(self) -> list[str]:
+        return [f.src_uri for f in self.outputs if f.dest_uri in self.kept and f.is_documentation_page()]
+
+    @property
+    def _inclusion(self):
+        """The files the engine writes: the preview also writes drafts."""
+        return InclusionLevel.is_in_serve if self.serving else InclusionLevel.is_included
+
+    @event_priority(100)
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> None:
+        self.page_warnings.current = page.file.src_uri
+
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled:
             return None
@@ -179,14 +249,17 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         if self.figures.images_on_page:
             self.pages_with_figures.add(page.file.src_uri)
         if self.settings.archive_search:
-            self.search.add(self.plan.search_document(page.file.src_uri, page.title or "", cleaned))
+            document = self.plan.search_document(page.file.src_uri, page.title or "", cleaned)
+            self.search.add(document)
+            self.search_documents[page.file.src_uri] = document
         self.clean_bodies[page.file.src_uri] = Markup(cleaned)
+        self.page_warnings.current = None
         return self.clean_bodies[page.file.src_uri]
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         if not self.config.enabled or self.plan is None:
             return None
-        templating.install(env, SiteView.from_plan(self.plan), self.settings.directory_urls)
+        templating.install(env, self.view, self.settings.directory_urls)
         self.env = env
         return env
 
@@ -197,6 +270,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         if not self.config.enabled:
             return None
         src = page.file.src_uri
+        self.page_warnings.current = src
         if src in self.clean_bodies:
             page.content = self.clean_bodies.pop(src)
         context["has_figures"] = src in self.pages_with_figures
@@ -217,7 +291,14 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def _publish_search(self, *, config: MkDocsConfig) -> None:
         if self.config.enabled and self.settings.archive_search and search_plugin(config) is not None:
             site = Path(config.site_dir)
-            if self.dirty and (manifest := latest_manifest(site)) is not None:
+            if self.incremental:
+                # Kept pages were not rendered: their documents come from the record of the build that rendered them.
+                for src in self._kept_pages():
+                    self.search_documents[src] = self.record.search.get(src)
+                self.search = SearchCollector()
+                for document in self.search_documents.values():
+                    self.search.add(document)
+            elif self.dirty and (manifest := latest_manifest(site)) is not None:
                 point_material_index(site, manifest)
                 log.warning("增量构建（--dirty）没有重建搜索索引，搜索仍用上次完整构建的索引；发布前请运行 make site。")
                 return
@@ -252,7 +333,28 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         if self.config.enabled and self.plan is not None and (drafts := self.plan.drafts_page) is not None:
             log.info(f"草稿箱：{urljoin(config.site_url or '/', drafts.url)}（草稿和待审稿件 {len(drafts.entries)} 篇，只在预览中可见）")
 
-    on_post_build = CombinedEvent(_publish_search, _redirects, _trim_offline, _announce_drafts)
+    # Last of all: what this build wrote, for the next one to keep.
+    @event_priority(-300)
+    def _record(self, *, config: MkDocsConfig) -> None:
+        if not self.config.enabled or not self.incremental:
+            return
+        logging.getLogger("mkdocs").removeHandler(self.page_warnings)
+        warnings = {src: self.record.warnings[src] for src in self._kept_pages() if src in self.record.warnings}
+        warnings.update(self.page_warnings.found)
+        self.record = incremental.new_record(
+            incremental.engine_digest(), self.outputs, self.output_keys, Path(config.site_dir), dict(self.search_documents), warnings
+        )
+        if self.record_file is not None:
+            self.record.write(self.record_file)
+
+    on_post_build = CombinedEvent(_publish_search, _redirects, _trim_offline, _announce_drafts, _record)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        logging.getLogger("mkdocs").removeHandler(self.page_warnings)
+
+    @event_priority(-100)
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> None:
+        self.page_warnings.current = None
 
     # The preview rebuilds when anything the plan reads changes: MkDocs watches docs/ and mkdocs.yml
     # itself; villages.yml (or the file the configuration names) is ours to add.
@@ -277,6 +379,11 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         errors = count_errors(problems)
         if errors:
             raise PluginError(f"{what}未通过：共 {errors} 处错误，请按上面的提示修改后重新构建。已发布的网站没有被改动。")
+
+
+def _no_dirty_warning(record: logging.LogRecord) -> bool:
+    """MkDocs warns that a dirty build may show stale navigation; ours renders every page whose inputs changed."""
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 def _nav_item(entry: NavEntry):
