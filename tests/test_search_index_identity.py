@@ -8,6 +8,7 @@ it is the reference every later optimisation is compared against.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import random
@@ -20,7 +21,9 @@ from hypothesis import strategies as st
 from pypinyin import Style, lazy_pinyin
 from search_graded import generated_documents
 from township_archive.hanzi import traditional_to_simplified
-from township_archive.search.index import SearchDocument, build_search_files, ranked
+from township_archive.search import index as index_module
+from township_archive.search import publish
+from township_archive.search.index import Analyser, SearchDocument, build_search_files, ranked
 from township_archive.search.text import fold_table
 
 # --- the oracle: the original algorithm, verbatim in behaviour ------------------------------------
@@ -251,3 +254,48 @@ documents = st.lists(
 @given(documents)
 def test_any_small_archive_indexes_as_the_original_does(docs):
     assert_same_as_oracle(docs, traditional_to_simplified())
+
+
+# --- analyses kept across builds (the preview server rebuilds after every save) --------------------
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents, documents)
+def test_a_rebuild_with_the_analyses_of_an_earlier_archive_indexes_as_a_fresh_build(before, after):
+    simplified = traditional_to_simplified()
+    analyser = Analyser(simplified)
+    build_search_files(before, simplified, analyser)
+    kept, fresh = build_search_files(after, simplified, analyser), build_search_files(after, simplified)
+    assert (kept.version, kept.files) == (fresh.version, fresh.files)
+
+
+def test_after_edits_the_kept_analyses_give_the_original_index_and_only_edited_articles_are_analysed_again(monkeypatch, tmp_path):
+    simplified = traditional_to_simplified()
+    archive = many_documents(60, seed=7)
+    analysed = []
+    counts = index_module.body_term_counts
+    monkeypatch.setattr(index_module, "body_term_counts", lambda folded: analysed.append(folded) or counts(folded))
+    monkeypatch.setattr(publish, "_shared", None)
+
+    def publish_all(docs):
+        collector = publish.SearchCollector()
+        for doc in docs:
+            collector.add(doc)
+        analysed.clear()
+        files = collector.publish(tmp_path / f"site-{len(list(tmp_path.iterdir()))}")
+        version, _, _, expected = oracle_build_search_files(docs, simplified)
+        assert files.version == version and files.files == expected
+        return len(analysed)
+
+    assert publish_all(archive) == 60
+    edits = [
+        dataclasses.replace(archive[5], text=archive[5].text + "补充一句：曲樟村的荔枝熟了。"),
+        dataclasses.replace(archive[6], title="新的标题：陳銘樞故居"),
+        dataclasses.replace(archive[7], tags=("荔枝", "新标签")),
+        dataclasses.replace(archive[8], date="1999-01-01", date_label="1999-01-01"),  # moves to the end of the ranking
+    ]
+    for n, edited in enumerate(edits, start=5):
+        archive = [*archive[:n], edited, *archive[n + 1 :]]
+        assert publish_all(archive) == 1
+    assert publish_all(archive[:-1]) == 0  # an article deleted
+    assert publish_all([*archive[:-1], SearchDocument("new/", "新文章", "全新的正文。")]) == 1

@@ -25,14 +25,13 @@ import hashlib
 import html
 import json
 import re
-import sys
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, repeat
-from operator import and_, sub
+from operator import and_, itemgetter, sub
 
 from .pinyin import pinyin_terms
 from .text import body_term_counts, fold, fold_table, label_terms, runs, term_hash
@@ -86,6 +85,12 @@ def level(tf: int, length: float, average: float, levels: int) -> int:
     return min(levels, max(1, int(levels * weight / (K1 + 1) + 0.5)))
 
 
+# The index is assembled a bucket of terms at a time, so that the postings being appended to stay in
+# the CPU's cache (at 2,000 articles all postings take tens of megabytes). Buckets by Python's own
+# hash: they only order the work, not the output, and analyses do not outlive the process.
+BUCKETS = 64
+
+
 @dataclass(frozen=True, eq=False)
 class Analysis:
     """What the index takes from one document, computed from that document alone, so that it can
@@ -94,22 +99,23 @@ class Analysis:
 
     body_length: int
     title_length: int
-    terms: tuple[str, ...]  # the body's terms ...
-    counts: tuple[int, ...]  # ... and how often each occurs
-    labels: frozenset[str]  # terms of its tags and villages and their pinyin
-    title: frozenset[str]  # terms of its title and their pinyin
+    frequencies: frozenset[int]  # the distinct numbers of times a body term occurs
+    # For each bucket: the body's terms, how often each occurs, the terms of its tags and villages
+    # (and their pinyin), the terms of its title (and their pinyin).
+    buckets: tuple[tuple[tuple[str, ...], tuple[int, ...], tuple[str, ...], tuple[str, ...]], ...]
 
 
 class Analyser:
     """Analyses documents with one fold table, remembering what it has seen: each tag's and village's
-    terms (the same few labels recur on thousands of articles), each document's analysis and each
-    term's shard hash. `keep_only` bounds the memory to one archive's worth."""
+    terms (the same few labels recur on thousands of articles), each document's analysis, one copy
+    of each term and each term's shard hash. `keep_only` bounds the memory to one archive's worth."""
 
     def __init__(self, simplified: Mapping[str, str]) -> None:
         self.simplified = simplified
         self.table = fold_table(simplified)
         self._documents: dict[SearchDocument, Analysis] = {}
         self._labels: dict[str, frozenset[str]] = {}
+        self._terms: dict[str, str] = {}
         self._hashes: dict[str, int] = {}
 
     def __call__(self, doc: SearchDocument) -> Analysis:
@@ -120,12 +126,21 @@ class Analyser:
 
     def _analyse(self, doc: SearchDocument) -> Analysis:
         text, title = fold(doc.text, self.table), fold(doc.title, self.table)
-        # Interned: the same term recurs in most documents, and analyses are kept.
         counts = body_term_counts(text)
-        labels = frozenset().union(*map(self._label, (*doc.tags, *doc.villages)))
+        terms: list[list[str]] = [[] for _ in range(BUCKETS)]
+        tfs: list[list[int]] = [[] for _ in range(BUCKETS)]
+        # Each term as the analyser's one copy of it: terms recur in most documents, and analyses are kept.
+        same = self._terms.setdefault
+        for term, tf in counts.items():
+            term = same(term, term)
+            bucket = hash(term) % BUCKETS
+            terms[bucket].append(term)
+            tfs[bucket].append(tf)
+        labels = _bucketed(frozenset().union(*map(self._label, (*doc.tags, *doc.villages))))
+        titles = _bucketed(label_terms(title) | pinyin_terms(doc.title))
         return Analysis(
-            _length(text), _length(title), tuple(map(sys.intern, counts)), tuple(counts.values()), labels,
-            frozenset(map(sys.intern, label_terms(title) | pinyin_terms(doc.title))),
+            _length(text), _length(title), frozenset(counts.values()),
+            tuple(zip(map(tuple, terms), map(tuple, tfs), labels, titles, strict=True)),
         )
 
     def _label(self, label: str) -> frozenset[str]:
@@ -134,49 +149,65 @@ class Analyser:
             found = self._labels[label] = frozenset(label_terms(fold(label, self.table)) | pinyin_terms(label))
         return found
 
-    def shard_of(self, term: str, shard_count: int) -> int:
+    def term_hash(self, term: str) -> int:
         found = self._hashes.get(term)
         if found is None:
             found = self._hashes[term] = term_hash(term)
-        return found % shard_count
+        return found
 
     def keep_only(self, documents: Iterable[SearchDocument], terms: int) -> None:
-        """Forget the analyses of documents not in `documents`, and the hashes if they are many more than `terms`."""
+        """Forget the analyses of documents not in `documents`, and the terms if they are many more than `terms`."""
         self._documents = {doc: self._documents[doc] for doc in documents if doc in self._documents}
         if len(self._hashes) > 2 * terms:
             self._hashes = {}
+        if len(self._terms) > 2 * terms:
+            self._terms = {}
+
+
+def _bucketed(terms: Iterable[str]) -> list[tuple[str, ...]]:
+    buckets: list[list[str]] = [[] for _ in range(BUCKETS)]
+    for term in terms:
+        buckets[hash(term) % BUCKETS].append(term)
+    return list(map(tuple, buckets))
 
 
 def _length(folded: str) -> int:
     return sum(map(len, runs(folded)))
 
 
-def postings(analyses: Sequence[Analysis]) -> dict[str, array]:
-    """term -> `doc_id * 256 + body * 16 + title * 2 + label` for each document having it, ascending.
-    Compact arrays, because a large archive has millions of postings."""
+def postings(analyses: Sequence[Analysis], hash_of: Callable[[str], int]) -> list[tuple[str, int, array]]:
+    """Each term with its hash and its postings, `doc_id * 256 + body * 16 + title * 2 + label` for each
+    document having it, ascending, delta-encoded. Compact arrays: a large archive has millions of postings."""
     with_text = [a.body_length for a in analyses if a.body_length]
     body_average = sum(with_text) / len(with_text) if with_text else 1
     title_average = sum(a.title_length for a in analyses) / len(analyses) if analyses else 1
-    index: defaultdict[str, array] = defaultdict(partial(array, "I"))
+    # Each document's postings by frequency (BM25 once per distinct frequency, not once per term), and its title's.
+    weights = []
     for doc_id, analysis in enumerate(analyses):
         posting = doc_id * 256
-        # BM25 once per distinct frequency in the document, not once per term.
-        by_tf = {tf: posting + level(tf, analysis.body_length, body_average, BODY_LEVELS) * 16 for tf in set(analysis.counts)}
-        values = dict(zip(analysis.terms, map(by_tf.__getitem__, analysis.counts)))
-        for term in analysis.labels:
-            values[term] = values.get(term, posting) | 1
-        title = level(1, analysis.title_length, title_average, TITLE_LEVELS) * 2
-        for term in analysis.title:
-            values[term] = values.get(term, posting) | title
-        for term, value in values.items():
-            index[term].append(value)
-    return index
+        body = {tf: posting + level(tf, analysis.body_length, body_average, BODY_LEVELS) * 16 for tf in analysis.frequencies}
+        weights.append((posting, body, level(1, analysis.title_length, title_average, TITLE_LEVELS) * 2))
+    found: list[tuple[str, int, array]] = []
+    for bucket in range(BUCKETS):
+        part: defaultdict[str, array] = defaultdict(partial(array, "I"))
+        for (posting, body, title), analysis in zip(weights, analyses, strict=True):
+            terms, tfs, labels, titles = analysis.buckets[bucket]
+            values = dict(zip(terms, map(body.__getitem__, tfs), strict=True))
+            for term in labels:
+                values[term] = values.get(term, posting) | 1
+            for term in titles:
+                values[term] = values.get(term, posting) | title
+            for term, value in values.items():
+                part[term].append(value)
+        # Encoded and hashed while the bucket's postings are still in the cache.
+        found.extend((term, hash_of(term), encode(values)) for term, values in part.items())
+    return found
 
 
-def encode(values: Sequence[int]) -> list[int]:
+def encode(values: array) -> array:
     """Delta-encode document ids, keeping the field weights in the low eight bits:
     each value minus the previous one's document part."""
-    return list(map(sub, values, chain((0,), map(and_, values, repeat(~255)))))
+    return array("I", map(sub, values, chain((0,), map(and_, values, repeat(~255)))))
 
 
 def build_search_files(
@@ -188,20 +219,22 @@ def build_search_files(
     elif analyser.simplified is not simplified:
         raise ValueError("the analyser folds with another table")
     docs = ranked(documents)
-    index = postings([analyser(doc) for doc in docs])
+    index = postings([analyser(doc) for doc in docs], analyser.term_hash)
     analyser.keep_only(docs, len(index))
-    size = sum(map(len, map(str.encode, index))) + 4 * sum(map(len, index.values())) + 4 * len(index)
+    size = sum(len(term.encode()) + 4 * len(values) + 4 for term, _, values in index)
     shard_count = 1
     while shard_count * SHARD_BYTES < size:
         shard_count *= 2
-    shard_terms: list[list[str]] = [[] for _ in range(shard_count)]
-    for term in sorted(index):
-        shard_terms[analyser.shard_of(term, shard_count)].append(term)
+    shards: list[list[tuple[str, int, array]]] = [[] for _ in range(shard_count)]
+    for entry in index:
+        shards[entry[1] % shard_count].append(entry)
+    del index
 
     files: dict[str, str] = {}
-    for n, terms in enumerate(shard_terms):
-        files[f"t/{n}.js"] = _call("terms", n, {term: encode(index[term]) for term in terms})
-    del index
+    for n, shard in enumerate(shards):
+        shard.sort(key=itemgetter(0))
+        files[f"t/{n}.js"] = _call("terms", n, {term: values.tolist() for term, _, values in shard})
+    del shards
     for start in range(0, len(docs), CHUNK):
         rows = [[d.url, d.title, d.section, d.date_label, list(d.tags)] for d in docs[start : start + CHUNK]]
         files[f"d/{start // CHUNK}.js"] = _call("docs", start // CHUNK, rows)
