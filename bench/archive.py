@@ -27,10 +27,14 @@ import os
 import random
 import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from rich.console import Console
@@ -176,9 +180,70 @@ def processed_images(output: str) -> int:
     return int(found.group(1)) if found else 0
 
 
-def edit_one_article(project: Path) -> None:
-    article = project / "docs" / SECTIONS[0] / "wenzhang-0000.md"
+EDITED = f"{SECTIONS[0]}/wenzhang-0000.md"
+
+
+def edit_one_article(project: Path, reviewed: bool) -> None:
+    """One paragraph added to one article. `reviewed`: our build publishes a changed article only after
+    三审, so the change is reviewed (three names) as staff would, before the build is timed."""
+    article = project / "docs" / EDITED
     article.write_text(article.read_text(encoding="utf-8") + "\n补记：本段为基准测试修改的内容。\n", encoding="utf-8")
+    if reviewed:
+        for level, name in (("初审", "基准甲"), ("复审", "基准乙"), ("终审", "基准丙")):
+            subprocess.run([str(BIN / "township-archive"), "review", f"docs/{EDITED}", "--level", level, "--by", name],
+                           cwd=project, check=True, capture_output=True)
+
+
+def serve_latency(project: Path, command: list[str], edits: int) -> list[float]:
+    """Seconds from saving an article to Chromium showing the changed page, in the preview server
+    (`command` + --dev-addr/--port): the article is open in the browser, its file is written, the
+    server rebuilds and tells the page to reload. The edited article is a draft (our preview shows
+    drafts; a published article changes only through 三审)."""
+    from browser import browser_page
+
+    article = project / "docs" / EDITED
+    text = article.read_text(encoding="utf-8").replace("status: published", "status: draft", 1)
+    article.write_text(text, encoding="utf-8")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = f"http://127.0.0.1:{port}/"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true", NO_COLOR="1")
+    address = ["--port", str(port)] if command[0].endswith("township-archive") else ["--dev-addr", f"127.0.0.1:{port}"]
+    log = project / "serve.log"
+    with log.open("w", encoding="utf-8") as output:
+        server = subprocess.Popen([*command, *address], cwd=project, env=env, stdout=output, stderr=subprocess.STDOUT)
+    url = f"{base}{SECTIONS[0]}/wenzhang-0000/"
+    seconds = []
+    try:
+        deadline = time.monotonic() + 900
+        while True:  # the first build of the whole archive
+            try:
+                with urllib.request.urlopen(url, timeout=5):
+                    break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit(f"预览没有启动：{log.read_text(encoding='utf-8')[-2000:]}") from None
+                time.sleep(1)
+        with browser_page((base,)) as (page, _watch):
+            page.goto(url)
+            page.wait_for_load_state("load")
+            page.wait_for_timeout(2000)  # the live-reload script is waiting for the server
+            for n in range(edits):
+                marker = f"基准测试第{n + 1}次保存"
+                started = time.perf_counter()
+                article.write_text(article.read_text(encoding="utf-8") + f"\n{marker}。\n", encoding="utf-8")
+                page.wait_for_function(f"document.body && document.body.innerText.includes({json.dumps(marker)})",
+                                       timeout=600_000, polling=50)
+                seconds.append(time.perf_counter() - started)
+                page.wait_for_timeout(1500)  # the server settles before the next save
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    return seconds
 
 
 def measure_builds(project: Path, command: list[str], label: str) -> dict:
@@ -186,10 +251,14 @@ def measure_builds(project: Path, command: list[str], label: str) -> dict:
     with console.status(f"{label}：第一次构建"):
         figures["first"], figures["peak_first"], output = timed(command, project)
     figures["images_first"] = processed_images(output)
+    # Ours keeps the pages whose inputs did not change (--full: every page is made); stock Material makes them all.
+    full = [*command, "--full"] if label == "本项目" else command
+    with console.status(f"{label}：完整构建（图片已缓存）"):
+        figures["full"], figures["peak"], output = timed(full, project)
     with console.status(f"{label}：内容未改，再构建"):
-        figures["full"], figures["peak"], output = timed(command, project)
+        figures["nochange"], figures["peak_nochange"], output = timed(command, project)
     figures["images_nochange"] = processed_images(output)
-    edit_one_article(project)
+    edit_one_article(project, reviewed=label == "本项目")
     with console.status(f"{label}：改一篇文章后构建"):
         figures["edit"], _, output = timed(command, project)
     figures["images_edit"] = processed_images(output)
@@ -290,6 +359,7 @@ def main() -> int:
     parser.add_argument("--skip-stock", action="store_true")
     parser.add_argument("--load-seconds", type=int, default=30)
     parser.add_argument("--keep", action="store_true", help="keep the generated archive")
+    parser.add_argument("--serve-edits", type=int, default=3, help="saves timed in our preview (stock Material: one)")
     args = parser.parse_args()
     from nginx import nginx_serving
 
@@ -304,6 +374,11 @@ def main() -> int:
         if not args.skip_stock:
             results["stock"] = measure_builds(stock, [str(BIN / "mkdocs"), "build", "-q"], "原版 Material")
         article = f"{SECTIONS[0]}/wenzhang-0005/"
+        with console.status("本项目：预览中保存一篇文章到浏览器刷新"):
+            results["ours"]["serve"] = serve_latency(ours, [str(BIN / "township-archive"), "serve"], args.serve_edits)
+        if not args.skip_stock:
+            with console.status("原版 Material：预览中保存一篇文章到浏览器刷新"):
+                results["stock"]["serve"] = serve_latency(stock, [str(BIN / "mkdocs"), "serve"], 1)
         for name, figures in results.items():
             with nginx_serving((ours if name == "ours" else stock) / "site", work / f"nginx-{name}", workers=2) as base:
                 with console.status(f"{name}：浏览器下载量与搜索"):
@@ -335,8 +410,9 @@ def print_table(results: dict, args) -> None:
     rows = [
         ("第一次构建（含处理图片）", lambda r: f"{r['first']:.1f} s（图片 {r['images_first']} 张）"),
         ("完整构建（图片已缓存）", lambda r: f"{r['full']:.1f} s"),
-        ("内容未改再构建", lambda r: f"{r['full']:.1f} s（处理图片 {r['images_nochange']} 张）"),
+        ("内容未改再构建", lambda r: f"{r['nochange']:.1f} s（处理图片 {r['images_nochange']} 张）"),
         ("改一篇文章后构建", lambda r: f"{r['edit']:.1f} s（处理图片 {r['images_edit']} 张）"),
+        ("预览：保存到浏览器显示新页面", lambda r: " / ".join(f"{s:.1f}" for s in r["serve"]) + " s"),
         ("峰值内存（最大进程）", lambda r: f"{r['peak']:.0f} MB"),
         ("输出大小 / 文件数", lambda r: f"{kb(r['size'])} / {r['files']}"),
         ("文章页 HTML（原始 / gzip）", lambda r: f"{kb(r['page_raw'])} / {kb(r['page_gzip'])}"),

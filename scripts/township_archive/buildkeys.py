@@ -140,7 +140,7 @@ class _Sources:
         if article is None:
             return None
         if (found := self._articles.get(article.source_path)) is None:
-            found = self._articles[article.source_path] = stable_digest(article)
+            found = self._articles[article.source_path] = _article_record(article)
         return found
 
     def file(self, source: str) -> bytes | None:
@@ -153,6 +153,25 @@ class _Sources:
         dest = plan.dest(source) or page_output(source, plan.settings.directory_urls)[0]
         exists = source in plan.articles_by_source or source in plan.listings_by_source or (self.docs / source).is_file()
         return source, dest, exists
+
+
+# An article's digest by its field values (hashed and compared in C): the preview digests thousands
+# of unchanged articles after every save.
+_RECORDS: dict[tuple, str] = {}
+_ARTICLE_FIELDS = tuple(field.name for field in dataclasses.fields(Article))
+
+
+def _article_record(article: Article) -> str:
+    values = tuple(getattr(article, name) for name in _ARTICLE_FIELDS)
+    try:
+        found = _RECORDS.get(values)
+    except TypeError:  # a field that cannot be hashed
+        return stable_digest(article)
+    if found is None:
+        if len(_RECORDS) > 100_000:
+            _RECORDS.clear()
+        found = _RECORDS[values] = stable_digest(article)
+    return found
 
 
 def _pictures(plan: SitePlan, sources: Iterable[str | None]) -> list[tuple]:

@@ -211,7 +211,8 @@ def cmd_build(args, console: Console) -> int:
     staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site.parent))
     try:
         # Pages whose inputs are unchanged since the last build are linked from site/, not made again.
-        keep = {"keep_from": site, "record_file": project / ".cache" / "build-record" / f"{_digest(str(site))}.json"}
+        record = project / ".cache" / "build-record" / f"{_digest(str(site))}.json"
+        keep = {"keep_from": None if args.full else site, "record_file": record}
         built = _run_engine(args.config, staging, args.strict, _engine_env(), dated_by_content=True, **keep)
         if not built.ok:
             console.print("[bold red]构建失败[/]：请按上面的提示修改。原来的网站（site/）保持不变。", highlight=False)
@@ -756,6 +757,7 @@ def build_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="构建网站；成功后才替换 site/")
     build.add_argument("--site-dir", default="site", help="输出文件夹（默认 site）")
     build.add_argument("--no-strict", dest="strict", action="store_false", help="有警告也继续构建")
+    build.add_argument("--full", action="store_true", help="所有页面都重新生成（平时只重新生成有变化的页面）")
     build.set_defaults(run=cmd_build)
 
     offline = commands.add_parser("offline", help="构建离线版（展示终端、U 盘），打包为 dist/ 下的 zip")

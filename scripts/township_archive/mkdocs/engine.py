@@ -102,13 +102,14 @@ def build_site(
     """Build into `site_dir`. `dated_by_content`: without SOURCE_DATE_EPOCH, the build's dates (sitemap)
     are the newest article's, taken from the build's own plan rather than from a second reading of docs/.
     `keep_from`: the last good site, whose outputs with unchanged inputs are linked into `site_dir` instead
-    of being made again, by the record in `record_file` (which this build then replaces)."""
+    of being made again, by the record in `record_file`, which this build then replaces (`keep_from` None:
+    every output is made, and recorded for the next build)."""
     plugin = None
     with chinese_log():
         try:
             config = load_config(str(config_file), site_dir=str(site_dir), strict=strict)
             plugin = next((p for p in config.plugins.values() if isinstance(p, ArchivePlugin)), None)
-            incremental = plugin is not None and keep_from is not None
+            incremental = plugin is not None and record_file is not None
             if plugin is not None:
                 plugin.dated_by_content = dated_by_content
                 plugin.keep_from, plugin.record_file = keep_from, record_file

@@ -81,7 +81,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         # --dirty renders only changed pages, so the search index could only be partial...
         self.dirty = dirty
         # ... unless the pages to render are chosen by their inputs: the preview and `build` (engine.py) ask for that.
-        self.incremental = dirty and (self.serving or self.keep_from is not None)
+        self.incremental = dirty and (self.serving or self.record_file is not None)
         if self.incremental:
             logging.getLogger("mkdocs.commands.build").addFilter(_no_dirty_warning)
 
@@ -192,10 +192,10 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.output_keys = {
             file.dest_uri: None if file.dest_uri in never else incremental.file_key(file, pages) for file in outputs
         }
-        if self.keep_from is None:
-            self.record = self.record if self.record.engine == engine else BuildRecord()
-        else:
-            self.record = BuildRecord.read(self.record_file) if self.record_file else BuildRecord()
+        if self.record_file is not None:  # `township-archive build`: the record of the site it builds beside
+            self.record = BuildRecord.read(self.record_file) if self.keep_from is not None else BuildRecord()
+        if self.record.engine != engine:
+            self.record = BuildRecord()
         self.outputs = outputs
         self.kept = incremental.carry_over(outputs, self.output_keys, self.record, self.keep_from or site, site)
         incremental.mark(outputs, self.kept)
