@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 
-from .content.loader import Archive, load_archive
+from .content.loader import Archive, LoadMemo, load_archive
 from .content.model import DRAFTS_FOLDER, Article, Status
 from .content.reviews import ReviewState
 from .dates import chinese_date
@@ -319,13 +319,17 @@ def prepare(
     *,
     include_drafts: bool = False,
     progress: Callable[[int], Callable[[int], object]] | None = None,
+    memo: LoadMemo | None = None,
 ) -> tuple[SitePlan, list[Problem]]:
     """Read and check the project's content, images and villages, and plan the site.
 
     The one entry point of the build (`mkdocs build`/`serve` through the adapter) and of the CLI's
     `check`: both see the same problems. `include_drafts`: the plan of the preview, which shows
-    drafts (their pictures are processed too) and lists them in its 草稿箱."""
-    archive, problems = load_archive(settings.docs_dir, list(settings.sections), settings.identity.source, settings.project_dir)
+    drafts (their pictures are processed too) and lists them in its 草稿箱. `memo`: kept by the
+    preview from one call to the next, so that unchanged files are not read again (`LoadMemo`)."""
+    archive, problems = load_archive(
+        settings.docs_dir, list(settings.sections), settings.identity.source, settings.project_dir, memo=memo,
+    )
     library = MediaLibrary()
     if settings.media_enabled:
         library, media_problems = build_library(

@@ -7,11 +7,14 @@ so bad content stops the build while the last good site is still in place.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from ..problems import Problem, Severity
 from ..safety.files import scan_docs
@@ -75,20 +78,102 @@ class Archive:
                 groups[key].append(article)
         return dict(groups)
 
+
+class LoadMemo:
+    """What one reading of docs/ learnt file by file, kept for the next reading in the same process: the
+    preview (`make serve`) reads docs/ again after every save, when one file has changed.
+
+    A file is known by its path and the hash of its bytes (never by its time or size). What reading it
+    alone gives is reused as it was: its front matter and the problems of its bytes. An article's checks
+    also ask about other files (does the cover exist, what version are its pictures, which slugs do other
+    articles have): the questions and their answers are kept, asked again at each reading, and the checks
+    are reused only when every answer is the same. What compares articles with each other (slugs and old
+    addresses taken twice, reserved places) is never kept. The memo holds the files of the last reading
+    only, and starts empty when the reading is of another folder or with other sections or sources."""
+
+    def __init__(self) -> None:
+        self._context: tuple | None = None
+        self._files: dict[tuple[str, str, bytes], _FileReading] = {}
+        self._read: dict[tuple[str, str, bytes], _FileReading] = {}  # the reading under way
+        self.reused = 0  # files of the last reading whose outcome came whole from the memo
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+    def _begin(self, context: tuple) -> None:
+        if context != self._context:
+            self._context, self._files = context, {}
+        self._read, self.reused = {}, 0
+
+    def _recall(self, path: str, relative: str, raw: bytes) -> tuple[tuple[str, str, bytes], _FileReading | None]:
+        """The file's key, and its reading when the last reading read the same bytes at the same place."""
+        key = (path, relative, hashlib.sha256(raw).digest())
+        return key, self._files.get(key)
+
+    def _keep(self, key: tuple[str, str, bytes], reading: _FileReading) -> None:
+        self._read[key] = reading
+
+    def _end(self) -> None:
+        self._files, self._read = self._read, {}
+
+
+@dataclass
+class _FileReading:
+    """What one Markdown file's bytes say on their own: the same bytes always read the same."""
+
+    problems: list[Problem] = field(default_factory=list)  # the file's own errors and warnings
+    readable: bool = True  # decoded as UTF-8
+    pending: list[Problem] = field(default_factory=list)  # what a draft carries that waits for publishing
+    public: bool = True  # a page (not an article): whether it is published
+    front: FrontMatter | None = None  # an article that could be read
+    slugs: tuple[str, ...] = ()  # the slugs it has or will have (`_declared_slugs`)
+    checked: _Checked | None = None  # its checks, with the questions they asked about other files
+
+
+@dataclass(frozen=True)
+class _Checked:
+    article: Article | None
+    problems: tuple[Problem, ...]
+    asked: tuple[tuple[str, str, object], ...]  # (question, about, answer), in the order asked
+
+
+class _Questions:
+    """The questions an article's checks ask about other files, answered by this reading and written down."""
+
+    def __init__(self, **questions: Callable[[str], object]):
+        self.questions = questions
+        self.asked: list[tuple[str, str, object]] = []
+
+    def asker(self, question: str) -> Callable[[str], Any]:
+        def ask(about: str) -> object:
+            answer = self.questions[question](about)
+            self.asked.append((question, about, answer))
+            return answer
+        return ask
+
+    def same_answers(self, asked: tuple[tuple[str, str, object], ...]) -> bool:
+        return all(self.questions[question](about) == answer for question, about, answer in asked)
+
+
 def load_archive(
     docs_dir: Path,
     sections: list[Section],
     default_source: str,
     display_root: Path | None = None,
+    *,
+    memo: LoadMemo | None = None,
 ) -> tuple[Archive, list[Problem]]:
     """Read every article under the section folders of `docs_dir`.
 
     Problems name files relative to `display_root` (the project folder), so
-    staff see `docs/党建成果/文章.md:3`.
+    staff see `docs/党建成果/文章.md:3`. `memo`: the per-file work of the last reading with the same memo
+    is reused for files whose bytes are unchanged (see `LoadMemo`); the outcome is the same without it.
     """
     forget_scans()
     docs_dir = docs_dir.resolve()
     display_root = (display_root or docs_dir.parent).resolve()
+    if memo is not None:
+        memo._begin((docs_dir, display_root, tuple(sections), default_source))
     problems: list[Problem] = []
     archive = Archive(sections)
     by_folder = {section.id: section for section in sections}
@@ -110,6 +195,21 @@ def load_archive(
             shown_as[path] = name
         return name
 
+    places: dict[str, str | None] = {}
+
+    def named(relative: str) -> str:
+        """`shown(docs_dir / relative)` for a file: its folder's name is worked out once for all its files."""
+        folder, _, name = relative.rpartition("/")
+        if folder not in places:
+            try:
+                places[folder] = (docs_dir / folder).resolve().relative_to(display_root).as_posix()
+            except ValueError:
+                places[folder] = None
+        place = places[folder]
+        if place is None:
+            return f"{docs_dir.as_posix()}/{relative}"
+        return name if place == "." else f"{place}/{name}"
+
     def exists(relative: str) -> bool:
         return (docs_dir / relative).is_file()
 
@@ -126,61 +226,98 @@ def load_archive(
     scan = scan_docs(docs_dir, shown(docs_dir))
     problems += scan.problems
     archive.active_files = scan.active
-    fronts: list[tuple[str, Path, Section, FrontMatter]] = []
+    articles: list[tuple[str, str, Section, _FileReading]] = []
+    reused: set[str] = set()
+    docs = docs_dir.as_posix()
     for relative in scan.markdown:
-        path = docs_dir / relative
-        text, decode_problems = decode(shown(path), path.read_bytes())
-        problems += decode_problems
-        top = relative.split("/", 1)[0]
-        if text is None:
+        path = named(relative)
+        with open(f"{docs}/{relative}", "rb") as file:
+            raw = file.read()
+        section = by_folder.get(relative.split("/", 1)[0])
+        key, reading = memo._recall(path, relative, raw) if memo is not None else (None, None)
+        if reading is not None:
+            reused.add(relative)
+        else:
+            reading = _read_file(path, relative, raw, section, sections)
+        if memo is not None:
+            memo._keep(key, reading)
+        problems += reading.problems
+        archive.pending += reading.pending
+        if not reading.readable:
             continue
         if _is_page(relative):  # published unless its front matter says draft or review
             archive.page_urls[_page_url(relative)] = relative
-            if not _page_is_public(shown(path), text, problems):
+            if not reading.public:
                 archive.unpublished_pages.add(relative)
-            continue
-        section = by_folder.get(top)
-        if section is None:
-            problems.append(
-                Problem(
-                    shown(path), 1, "unknown-section",
-                    f"文件夹 docs/{top}/ 不是已配置的栏目，这篇文章无法归类。",
-                    "把文章移到这些栏目文件夹之一：" + "、".join(f"docs/{s.id}/（{s.title}）" for s in sections),
-                )
-            )
-            continue
-        front, parse_problems = parse(shown(path), text)
-        if (unpublished := _unpublished_despite_characters(shown(path), text, parse_problems)) is not None:
-            # A draft is never on the public site: what it carries waits for publishing, the site builds.
-            front, parse_problems = unpublished
-            archive.pending += parse_problems
-        else:
-            problems += parse_problems
-        if front is not None:
-            fronts.append((relative, path, section, front))
+        elif reading.front is not None:
+            articles.append((relative, path, section, reading))
 
     # Every article's slug is known before any is validated: a shorter slug suggested for one avoids the others'.
     owners: dict[str, set[str]] = defaultdict(set)
-    for relative, _path, _section, front in fronts:
-        for slug in _declared_slugs(front.data):
+    for relative, _path, _section, reading in articles:
+        for slug in reading.slugs:
             owners[slug].add(relative)
     versions = FileVersions(docs_dir)  # each picture hashed once for all the articles that show it
-    for relative, path, section, front in fronts:
-        article, article_problems = validate_article(
-            shown(path), relative, front, section, sections, exists, default_source,
-            slug_taken=lambda slug, own=relative: bool(owners.get(slug, set()) - {own}), file_version=versions,
+    for relative, path, section, reading in articles:
+        front = reading.front
+        questions = _Questions(
+            exists=exists, slug_taken=lambda slug, own=relative: bool(owners.get(slug, set()) - {own}), file_version=versions,
         )
+        if reading.checked is not None and questions.same_answers(reading.checked.asked):
+            article = dataclasses.replace(reading.checked.article) if reading.checked.article is not None else None
+            article_problems = list(reading.checked.problems)
+        else:
+            reused.discard(relative)
+            article, article_problems = validate_article(
+                path, relative, front, section, sections, questions.asker("exists"), default_source,
+                slug_taken=questions.asker("slug_taken"), file_version=questions.asker("file_version"),
+            )
+            kept = dataclasses.replace(article) if article is not None else None  # the archive's own may be changed
+            reading.checked = _Checked(kept, tuple(article_problems), tuple(questions.asked))
         archive.pending += [p for p in article_problems if p.severity is Severity.PENDING]
         problems += [p for p in article_problems if p.severity is not Severity.PENDING]
         if article is not None:
             archive.articles.append(article)
             slug_lines[relative] = front.line_of("slug")
             alias_lines[relative] = front.line_of("aliases")
+    if memo is not None:
+        memo._end()
+        memo.reused = len(reused)
 
     problems += _slug_collisions(archive.articles, slug_lines, shown, docs_dir)
     problems += _alias_collisions(archive, alias_lines, shown, docs_dir)
     problems += _reserved_places(scan.markdown + scan.active + scan.other, archive, shown(docs_dir))
     return archive, sorted(problems)
+
+
+def _read_file(path: str, relative: str, raw: bytes, section: Section | None, sections: list[Section]) -> _FileReading:
+    """What the bytes of one Markdown file of docs/ say on their own (`path` as messages name the file)."""
+    text, decode_problems = decode(path, raw)
+    reading = _FileReading(list(decode_problems), readable=text is not None)
+    if text is None:
+        return reading
+    if _is_page(relative):
+        reading.public = _page_is_public(path, text, reading.problems)
+        return reading
+    if section is None:
+        top = relative.split("/", 1)[0]
+        reading.problems.append(
+            Problem(
+                path, 1, "unknown-section",
+                f"文件夹 docs/{top}/ 不是已配置的栏目，这篇文章无法归类。",
+                "把文章移到这些栏目文件夹之一：" + "、".join(f"docs/{s.id}/（{s.title}）" for s in sections),
+            )
+        )
+        return reading
+    front, parse_problems = parse(path, text)
+    if (unpublished := _unpublished_despite_characters(path, text, parse_problems)) is not None:
+        # A draft is never on the public site: what it carries waits for publishing, the site builds.
+        front, reading.pending = unpublished
+    else:
+        reading.problems += parse_problems
+    if front is not None:
+        reading.front, reading.slugs = front, tuple(_declared_slugs(front.data))
+    return reading
 
 
 def _unpublished_despite_characters(path: str, text: str, found: list[Problem]) -> tuple[FrontMatter, list[Problem]] | None:

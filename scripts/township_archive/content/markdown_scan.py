@@ -22,7 +22,6 @@ the body starts on.
 
 from __future__ import annotations
 
-import functools
 import html
 import posixpath
 import re
@@ -164,14 +163,30 @@ def links(markdown: str, first_line: int = 1) -> list[Link]:
 
 
 def forget_scans() -> None:
-    """Start a new reading of docs/ (each build): bodies read before are not kept alive by the memory below."""
-    _scan.cache_clear()
+    """Start a new reading of docs/ (each build): the scans of the reading before are kept for this one only
+    (the preview reads the same bodies again), those of older readings are let go."""
+    global _scans, _scans_before
+    _scans, _scans_before = {}, _scans
 
 
 # The validation, the 三审 fingerprint, the media library and the rights each ask for a body's images:
-# one scan per body and build. The bodies are the articles' own strings, already in memory.
-@functools.cache
-def _scan(markdown: str, first_line: int) -> tuple[tuple[Image, ...], tuple[Link, ...]]:
+# one scan per body and reading (and none for a body the reading before scanned). The bodies are the
+# articles' own strings, already in memory.
+_Scan = tuple[tuple[Image, ...], tuple[Link, ...]]
+_scans: dict[tuple[str, int], _Scan] = {}
+_scans_before: dict[tuple[str, int], _Scan] = {}
+
+
+def _scan(markdown: str, first_line: int) -> _Scan:
+    key = (markdown, first_line)
+    found = _scans.get(key)
+    if found is None:
+        found = _scans_before.pop(key, None)
+        _scans[key] = found = found if found is not None else _read_scan(markdown, first_line)
+    return found
+
+
+def _read_scan(markdown: str, first_line: int) -> _Scan:
     known = definitions(markdown, first_line)
     found_images: list[Image] = []
     found_links: list[Link] = []

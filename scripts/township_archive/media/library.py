@@ -9,6 +9,7 @@ and line that uses the image.
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,8 +79,12 @@ def build_library(
     problems: list[Problem] = []
     library = MediaLibrary()
 
-    def shown(relative: str) -> str:
-        return (docs_dir / relative).relative_to(display_root).as_posix()
+    shown_as: dict[str, str] = {}
+
+    def shown(relative: str) -> str:  # asked for every picture an article shows
+        if (name := shown_as.get(relative)) is None:
+            name = shown_as[relative] = (docs_dir / relative).relative_to(display_root).as_posix()
+        return name
 
     articles = [a for a in archive.articles if a.is_public or include_drafts]
     usages: dict[str, list[Usage]] = {}
@@ -103,10 +108,8 @@ def build_library(
     public_folders = tuple(a.asset_folder for a in articles)
     article_folders = tuple(a.asset_folder for a in archive.articles)
     sources: dict[str, tuple[Path, Credit]] = {}
-    for path in sorted(docs_dir.rglob("*")):
-        relative = path.relative_to(docs_dir).as_posix()
-        if not path.is_file() or any(part.startswith(".") for part in relative.split("/")):
-            continue
+    for relative in _files(docs_dir):
+        path = docs_dir / relative
         if relative.endswith(SIDECAR_SUFFIX) and is_raster(relative[: -len(SIDECAR_SUFFIX)]):
             library.sidecars.add(relative)
             continue
@@ -152,6 +155,30 @@ def build_library(
                 problems.append(Problem(shown(source), 0, "image-misnamed", f"图片 {shown(source)}：{note}。",
                                         "把文件扩展名改成与实际格式一致。", Severity.WARNING))
     return library, problems
+
+
+def _files(docs_dir: Path) -> list[str]:
+    """The files `sorted(docs_dir.rglob("*"))` finds that are files (`is_file`, which follows a link) outside
+    hidden folders, not hidden themselves, as docs/-relative paths in that order; without a path object and
+    a system call for each (like rglob, linked folders are not entered, unreadable ones are skipped)."""
+    found: list[str] = []
+
+    def walk(folder: str, prefix: str) -> None:
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except PermissionError:
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                walk(entry.path, f"{prefix}{entry.name}/")
+            elif entry.is_file():
+                found.append(prefix + entry.name)
+
+    walk(str(docs_dir), "")
+    return sorted(found, key=lambda relative: relative.split("/"))  # as paths sort: part by part
 
 
 def _html_image_problems(ref: Image, article: Article, docs_dir: Path, where: tuple[str, int]) -> list[Problem]:
