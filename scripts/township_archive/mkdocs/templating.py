@@ -5,7 +5,8 @@ from __future__ import annotations
 import posixpath
 
 import yaml
-from jinja2 import Environment, TemplateNotFound, pass_context
+from jinja2 import BytecodeCache, Environment, TemplateNotFound, pass_context
+from jinja2.bccache import Bucket
 
 from ..dates import chinese_date, iso_date
 from ..listings import ListingPage
@@ -13,7 +14,26 @@ from ..templating import SiteView
 from ..urls import breakable_urls, page_address
 
 
+class _CompiledTemplates(BytecodeCache):
+    """Compiled templates kept in memory by name and source checksum: the preview makes a new
+    environment for every build and would compile Material's 40-odd templates again after each save."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if (code := self.compiled.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED = _CompiledTemplates()
+
+
 def install(env: Environment, site: SiteView, directory_urls: bool = True) -> None:
+    env.bytecode_cache = COMPILED
     # Every value printed by a template, ours or Material's, is escaped unless it is Markup:
     # only HTML the project built itself (the cleaned page body, tojson) is marked so.
     env.autoescape = True
