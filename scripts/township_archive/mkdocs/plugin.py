@@ -24,6 +24,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from ..buildkeys import files_digest, page_digests, site_digest
+from ..content.loader import LoadMemo
 from ..links import ExternalLinkExtension
 from ..media.figures import FigureContext, FigureExtension
 from ..plan import NavEntry, SitePlan, prepare, watched_paths
@@ -51,6 +52,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def __init__(self) -> None:
         self.settings: Settings | None = None
         self.plan: SitePlan | None = None
+        # The preview reads docs/ again after every save: files it read unchanged are not read again.
+        self.memo = LoadMemo()
         self.env = None
         self.figures = FigureContext()
         self.serving = False
@@ -113,7 +116,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             return
         self.clean_bodies, self.pages_with_figures = {}, set()
         self.plan, problems = prepare(
-            self.settings, include_drafts=self.serving, progress=terminal_progress("处理图片", sys.stderr)
+            self.settings, include_drafts=self.serving, progress=terminal_progress("处理图片", sys.stderr),
+            memo=self.memo if self.serving else None,
         )
         # MkDocs reads SOURCE_DATE_EPOCH only when it renders (sitemap.xml), after this hook.
         if self.dated_by_content and "SOURCE_DATE_EPOCH" not in os.environ and self.plan.content_epoch is not None:
