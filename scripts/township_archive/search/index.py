@@ -88,7 +88,7 @@ def level(tf: int, length: float, average: float, levels: int) -> int:
 # The index is assembled a bucket of terms at a time, so that the postings being appended to stay in
 # the CPU's cache (at 2,000 articles all postings take tens of megabytes). Buckets by Python's own
 # hash: they only order the work, not the output, and analyses do not outlive the process.
-BUCKETS = 64
+BUCKETS = 16
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,22 +100,22 @@ class Analysis:
     body_length: int
     title_length: int
     frequencies: frozenset[int]  # the distinct numbers of times a body term occurs
-    # For each bucket: the body's terms, how often each occurs, the terms of its tags and villages
-    # (and their pinyin), the terms of its title (and their pinyin).
-    buckets: tuple[tuple[tuple[str, ...], tuple[int, ...], tuple[str, ...], tuple[str, ...]], ...]
+    # For each bucket: the body's terms joined by spaces (one string, not one per term: kept analyses
+    # would otherwise hold a copy of every term of every document), how often each occurs, the terms
+    # of its tags and villages (and their pinyin), the terms of its title (and their pinyin).
+    buckets: tuple[tuple[str, array, tuple[str, ...], tuple[str, ...]], ...]
 
 
 class Analyser:
     """Analyses documents with one fold table, remembering what it has seen: each tag's and village's
-    terms (the same few labels recur on thousands of articles), each document's analysis, one copy
-    of each term and each term's shard hash. `keep_only` bounds the memory to one archive's worth."""
+    terms (the same few labels recur on thousands of articles), each document's analysis and each
+    term's shard hash. `keep_only` bounds the memory to one archive's worth."""
 
     def __init__(self, simplified: Mapping[str, str]) -> None:
         self.simplified = simplified
         self.table = fold_table(simplified)
         self._documents: dict[SearchDocument, Analysis] = {}
         self._labels: dict[str, frozenset[str]] = {}
-        self._terms: dict[str, str] = {}
         self._hashes: dict[str, int] = {}
 
     def __call__(self, doc: SearchDocument) -> Analysis:
@@ -129,10 +129,7 @@ class Analyser:
         counts = body_term_counts(text)
         terms: list[list[str]] = [[] for _ in range(BUCKETS)]
         tfs: list[list[int]] = [[] for _ in range(BUCKETS)]
-        # Each term as the analyser's one copy of it: terms recur in most documents, and analyses are kept.
-        same = self._terms.setdefault
         for term, tf in counts.items():
-            term = same(term, term)
             bucket = hash(term) % BUCKETS
             terms[bucket].append(term)
             tfs[bucket].append(tf)
@@ -140,7 +137,7 @@ class Analyser:
         titles = _bucketed(label_terms(title) | pinyin_terms(doc.title))
         return Analysis(
             _length(text), _length(title), frozenset(counts.values()),
-            tuple(zip(map(tuple, terms), map(tuple, tfs), labels, titles, strict=True)),
+            tuple(zip(map(" ".join, terms), map(partial(array, "I"), tfs), labels, titles, strict=True)),
         )
 
     def _label(self, label: str) -> frozenset[str]:
@@ -156,12 +153,10 @@ class Analyser:
         return found
 
     def keep_only(self, documents: Iterable[SearchDocument], terms: int) -> None:
-        """Forget the analyses of documents not in `documents`, and the terms if they are many more than `terms`."""
+        """Forget the analyses of documents not in `documents`, and the hashes if they are many more than `terms`."""
         self._documents = {doc: self._documents[doc] for doc in documents if doc in self._documents}
         if len(self._hashes) > 2 * terms:
             self._hashes = {}
-        if len(self._terms) > 2 * terms:
-            self._terms = {}
 
 
 def _bucketed(terms: Iterable[str]) -> list[tuple[str, ...]]:
@@ -192,7 +187,7 @@ def postings(analyses: Sequence[Analysis], hash_of: Callable[[str], int]) -> lis
         part: defaultdict[str, array] = defaultdict(partial(array, "I"))
         for (posting, body, title), analysis in zip(weights, analyses, strict=True):
             terms, tfs, labels, titles = analysis.buckets[bucket]
-            values = dict(zip(terms, map(body.__getitem__, tfs), strict=True))
+            values = dict(zip(terms.split(" ") if terms else (), map(body.__getitem__, tfs), strict=True))
             for term in labels:
                 values[term] = values.get(term, posting) | 1
             for term in titles:
