@@ -172,7 +172,8 @@ def test_preview_shows_the_draftbox_chinese_banner_and_follows_villages_yml(proj
     log = tmp_path / "serve.log"
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true", NO_COLOR="1")
     with log.open("w", encoding="utf-8") as output:
-        server = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        # What `make serve` runs: after each save only the pages whose inputs changed are drawn again.
+        server = subprocess.Popen([str(BIN / "township-archive"), "serve", "--port", str(port)],
                                   cwd=project.root, env=env, stdout=output, stderr=subprocess.STDOUT)
     try:
         drafts = _wait_for(f"{base}drafts/", lambda page: "草稿箱" in page, 120, log)
@@ -194,6 +195,12 @@ def test_preview_shows_the_draftbox_chinese_banner_and_follows_villages_yml(proj
         villages.write_text(text.replace(description, "（示例）村史馆今年重新布展。", 1), encoding="utf-8")
         village = _wait_for(f"{base}villages/shi-li-cun-jia/", lambda page: "村史馆今年重新布展" in page, 60, log)
         assert description not in village
+
+        # The draft's new title reaches its page, the 草稿箱 and its section's other pages' links.
+        project.write("kejia-wenhua/jian-kuo-hao.md", article("改过的草稿标题", "jian-kuo-hao", status="draft"))
+        _wait_for(f"{base}kejia-wenhua/jian-kuo-hao/", lambda page: "改过的草稿标题" in page, 60, log)
+        assert "改过的草稿标题" in _get(f"{base}drafts/")
+        assert "增量构建" in log.read_text(encoding="utf-8")
     finally:
         server.send_signal(signal.SIGINT)  # as Ctrl+C: MkDocs removes its temporary site folder
         try:
