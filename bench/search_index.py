@@ -58,14 +58,13 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as folder:
         old_index, _ = _old_search(args.baseline, Path(folder))
-        for _ in range(args.rounds):
+        for _ in range(args.rounds):  # interleaved, so that a busy machine slows both alike
             cpu, wall, old = _timed(lambda: old_index.build_search_files(documents, simplified))
             rows.setdefault(f"{args.baseline}（改动前）构建", []).append((cpu, wall, float("nan"), float("nan")))
-    for _ in range(args.rounds):
-        first = measure("首次发布（全部分析）", documents, fresh=True)
-        measure("再次发布（无改动）", documents, fresh=False)
-        measure("改动一篇后发布", edited, fresh=False)
-        measure("改回后发布", documents, fresh=False)
+            first = measure("首次发布（全部分析）", documents, fresh=True)
+            measure("再次发布（无改动）", documents, fresh=False)
+            measure("改动一篇后发布", edited, fresh=False)
+            measure("改回后发布", documents, fresh=False)
     if first.version != old.version or first.files != old.files:
         raise SystemExit("索引与改动前不同")
 

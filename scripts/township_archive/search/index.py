@@ -202,6 +202,8 @@ def postings(analyses: Sequence[Analysis], hash_of: Callable[[str], int]) -> lis
 def encode(values: array) -> array:
     """Delta-encode document ids, keeping the field weights in the low eight bits:
     each value minus the previous one's document part."""
+    if len(values) < 2:  # a third of the terms: the first posting is its own delta
+        return values
     return array("I", map(sub, values, chain((0,), map(and_, values, repeat(~255)))))
 
 
