@@ -186,6 +186,48 @@ def test_the_fast_reader_agrees_with_the_strict_one_on_any_front_matter(data):
     _same(*_both_readers("---\n" + dumped + "---\n正文\n"))
 
 
+def _both_constructors(text: str):
+    """`parse` of `text` with front-matter values built by the quick constructor, and by PyYAML's alone."""
+    from township_archive.content import frontmatter
+
+    quick = parse("docs/a.md", text)
+    built = frontmatter._construct
+
+    def refuse(node, scalars):
+        raise frontmatter._Unusual(node.tag)
+
+    frontmatter._construct = refuse
+    try:
+        pyyaml = parse("docs/a.md", text)
+    finally:
+        frontmatter._construct = built
+    return quick, pyyaml
+
+
+@SETTINGS
+@given(texts)
+def test_the_quick_constructor_builds_what_pyyaml_builds_from_any_text(text):
+    _same(*_both_constructors("---\n" + text + "\n---\n正文\n"))
+
+
+@SETTINGS
+@given(front_data)
+def test_the_quick_constructor_builds_what_pyyaml_builds_from_any_front_matter(data):
+    try:
+        dumped = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    except (yaml.YAMLError, UnicodeEncodeError, ValueError):
+        return
+    _same(*_both_constructors("---\n" + dumped + "---\n正文\n"))
+
+
+def test_the_quick_constructor_leaves_lists_as_keys_to_pyyaml():
+    # PyYAML refuses them with its own error, which the reader explains at the line.
+    (front, problems), pyyaml = _both_constructors("---\ntitle: 曲樟乡\n[a, b]: 1\n---\n")
+    assert front is None and (front, problems) == pyyaml and [(p.line, p.code) for p in problems] == [(3, "yaml-syntax")]
+    (front, problems), pyyaml = _both_constructors("---\ntitle: 曲樟乡\nn: 1\n1: 一\ntrue: 二\n---\n")
+    assert repr(front.data) == repr(pyyaml[0].data) == "{'title': '曲樟乡', 'n': 1, '1': '二'}"
+
+
 def test_a_mistake_read_by_the_fast_reader_is_still_explained_at_its_line():
     from township_archive.content import frontmatter
 

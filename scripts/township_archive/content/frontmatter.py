@@ -296,6 +296,10 @@ def read_yaml(text: str, path: str, *, first_line: int = 1, what: str, code: str
 
     constructor = yaml.constructor.SafeConstructor()  # StrictLoader's own constructors: those of SafeLoader
     try:
+        return YamlText(node, _construct(node, constructor), [])
+    except Exception:  # noqa: BLE001 - anything unusual is built again by PyYAML's constructor, its errors reported below
+        constructor = yaml.constructor.SafeConstructor()
+    try:
         data = constructor.construct_document(node)
     except yaml.MarkedYAMLError as error:  # e.g. a list used as a key
         index, message, specific = explain_yaml_error(text, error)
@@ -303,6 +307,33 @@ def read_yaml(text: str, path: str, *, first_line: int = 1, what: str, code: str
     except (yaml.YAMLError, ValueError, TypeError, AttributeError, OverflowError, RecursionError):
         return problem(node.start_mark.index, code, f"{what}的格式有误，无法读取。", hint)
     return YamlText(node, data, [])
+
+
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+
+class _Unusual(Exception):
+    """A node `_construct` leaves to PyYAML's constructor."""
+
+
+def _construct(node: yaml.Node, scalars: yaml.constructor.SafeConstructor) -> Any:
+    """What `SafeConstructor.construct_document(node)` builds, for texts, lists and mappings with keys that are
+    scalars, in a direct recursion (front matter is read on every build, and PyYAML's constructor keeps books
+    on every node for aliases, which `read_yaml` refuses). Other scalars are built by `scalars`; any other node
+    raises, and the caller has PyYAML build the whole document."""
+    tag = node.tag
+    if isinstance(node, yaml.ScalarNode):
+        return node.value if tag == _STR else scalars.construct_object(node)
+    if isinstance(node, yaml.SequenceNode) and tag == _SEQ:
+        return [_construct(item, scalars) for item in node.value]
+    if isinstance(node, yaml.MappingNode) and tag == _MAP:
+        mapping = {}
+        for key, value in node.value:
+            if not isinstance(key, yaml.ScalarNode) or key.tag in ("tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"):
+                raise _Unusual(key.tag)
+            mapping[_construct(key, scalars)] = _construct(value, scalars)
+        return mapping
+    raise _Unusual(tag)
 
 
 # ---------------------------------------------------------------------------------------------
