@@ -119,11 +119,13 @@ def outputs_of(files: Files, inclusion: Callable[[InclusionLevel], bool]) -> lis
 
 
 def carry_over(
-    files: Iterable[File], keys: Mapping[str, str | None], record: BuildRecord, previous: Path, site: Path
+    files: Iterable[File], keys: Mapping[str, str | None], record: BuildRecord, previous: Path, site: Path,
+    keep_folders: tuple[str, ...] = (),
 ) -> set[str]:
     """Keep the outputs of `files` that the last build (`record`, which wrote `previous`) made from the
     same keys, in `site`: in place when it is `previous` (everything else there is deleted, the build
-    writes it anew), else as hard links. Returns the kept site paths; MkDocs is told the rest changed."""
+    writes it anew, except what is under `keep_folders`), else as hard links. Returns the kept site
+    paths; MkDocs is told the rest changed."""
     kept: set[str] = set()
     in_place = previous.resolve() == site.resolve()
     for file in files:
@@ -147,14 +149,16 @@ def carry_over(
                 continue  # another file system: the build writes it
         kept.add(dest)
     if in_place:
-        _remove_all_but(site, kept)
+        _remove_all_but(site, kept, keep_folders)
     return kept
 
 
-def _remove_all_but(site: Path, kept: set[str]) -> None:
+def _remove_all_but(site: Path, kept: set[str], keep_folders: tuple[str, ...]) -> None:
     for folder, dirs, names in os.walk(site, topdown=False):
         relative = os.path.relpath(folder, site).replace(os.sep, "/")
         prefix = "" if relative == "." else relative + "/"
+        if prefix.startswith(keep_folders) and keep_folders:
+            continue
         for name in names:
             if prefix + name not in kept:
                 os.unlink(os.path.join(folder, name))

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 
+from ..files import write_atomically
+
 # Material's search plugin writes this file (here: no documents, only its configuration);
 # its bundle fetches it at page load and hands it to the worker.
 MATERIAL_INDEX = "search/search_index.json"
@@ -23,5 +25,5 @@ def point_material_index(site_dir: Path, manifest: dict) -> None:
     index = json.loads(material_index.read_text(encoding="utf-8")) if material_index.is_file() else {"docs": []}
     index.setdefault("config", {})["archive"] = manifest
     index["docs"] = []
-    material_index.parent.mkdir(parents=True, exist_ok=True)
-    material_index.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    # At once: the preview points pages at a new index while they may be loading this file.
+    write_atomically(material_index, json.dumps(index, ensure_ascii=False, separators=(",", ":")), fsync=False)
