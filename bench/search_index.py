@@ -3,9 +3,9 @@
     .venv/bin/python bench/search_index.py [--articles 2000] [--rounds 3] [--baseline REV]
 
 Rows: the index of commit REV (default e22d932, before the index was made fast; its build only);
-the first publish in a fresh process (every document analysed); a publish of the same documents
-again; a publish after one document was edited, as `make serve` does after a save (the analyses of
-the other documents are kept in the process). Each is run `--rounds` times; the table gives the
+a single build as `make site` makes it (nothing kept); then as the preview server (`make serve`)
+publishes: the first time (every document analysed, the analyses kept in the process), the same
+documents again, after one document was edited, and after the edit was undone. Each is run `--rounds` times; the table gives the
 median CPU seconds (user + system of this process) and wall seconds, the build apart from the writing
 of the ~3,000 files. The documents are bench/search.py's budget articles (bench/archive.py's text).
 Figures, not assertions: the machine may be shared, so read CPU seconds before wall seconds.
@@ -60,12 +60,14 @@ def main() -> int:
         old_index, _ = _old_search(args.baseline, Path(folder))
         for _ in range(args.rounds):  # interleaved, so that a busy machine slows both alike
             cpu, wall, old = _timed(lambda: old_index.build_search_files(documents, simplified))
-            rows.setdefault(f"{args.baseline}（改动前）构建", []).append((cpu, wall, float("nan"), float("nan")))
-            first = measure("首次发布（全部分析）", documents, fresh=True)
-            measure("再次发布（无改动）", documents, fresh=False)
-            measure("改动一篇后发布", edited, fresh=False)
-            measure("改回后发布", documents, fresh=False)
-    if first.version != old.version or first.files != old.files:
+            rows.setdefault(f"{args.baseline}（改动前）", []).append((cpu, wall, float("nan"), float("nan")))
+            cpu, wall, single = _timed(lambda: build_search_files(documents, simplified))
+            rows.setdefault("一次构建（make site）", []).append((cpu, wall, float("nan"), float("nan")))
+            first = measure("预览：第一次（分析全部）", documents, fresh=True)
+            measure("预览：无改动", documents, fresh=False)
+            measure("预览：改了一篇", edited, fresh=False)
+            measure("预览：改回", documents, fresh=False)
+    if not first.version == single.version == old.version or first.files != old.files:
         raise SystemExit("索引与改动前不同")
 
     table = Table(title=f"搜索索引：{len(documents)} 篇，每项 {args.rounds} 次的中位数（秒）")

@@ -263,7 +263,7 @@ def test_any_small_archive_indexes_as_the_original_does(docs):
 @given(documents, documents)
 def test_a_rebuild_with_the_analyses_of_an_earlier_archive_indexes_as_a_fresh_build(before, after):
     simplified = traditional_to_simplified()
-    analyser = Analyser(simplified)
+    analyser = Analyser(simplified, keep=True)
     build_search_files(before, simplified, analyser)
     kept, fresh = build_search_files(after, simplified, analyser), build_search_files(after, simplified)
     assert (kept.version, kept.files) == (fresh.version, fresh.files)
@@ -278,7 +278,7 @@ def test_after_edits_the_kept_analyses_give_the_original_index_and_only_edited_a
     monkeypatch.setattr(publish, "_shared", None)
 
     def publish_all(docs):
-        collector = publish.SearchCollector()
+        collector = publish.SearchCollector(keep=True)
         for doc in docs:
             collector.add(doc)
         analysed.clear()

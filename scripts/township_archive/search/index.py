@@ -27,11 +27,11 @@ import json
 import re
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, repeat
-from operator import and_, itemgetter, sub
+from operator import and_, sub
 
 from .pinyin import pinyin_terms
 from .text import body_term_counts, fold, fold_table, label_terms, runs, term_hash
@@ -107,13 +107,16 @@ class Analysis:
 
 
 class Analyser:
-    """Analyses documents with one fold table, remembering what it has seen: each tag's and village's
-    terms (the same few labels recur on thousands of articles), each document's analysis and each
-    term's shard hash. `keep_only` bounds the memory to one archive's worth."""
+    """Analyses documents with one fold table, remembering each tag's and village's terms (the same
+    few labels recur on thousands of articles) and, with `keep` (for a process that builds again, as
+    the preview server does), each document's analysis and each term's shard hash, so that the next
+    build analyses only what changed. `keep_only` bounds what is kept to one archive's worth; a
+    single build keeps nothing, so its peak memory is that of the index alone."""
 
-    def __init__(self, simplified: Mapping[str, str]) -> None:
+    def __init__(self, simplified: Mapping[str, str], *, keep: bool = False) -> None:
         self.simplified = simplified
         self.table = fold_table(simplified)
+        self.keep = keep
         self._documents: dict[SearchDocument, Analysis] = {}
         self._labels: dict[str, frozenset[str]] = {}
         self._hashes: dict[str, int] = {}
@@ -121,7 +124,9 @@ class Analyser:
     def __call__(self, doc: SearchDocument) -> Analysis:
         found = self._documents.get(doc)
         if found is None:
-            found = self._documents[doc] = self._analyse(doc)
+            found = self._analyse(doc)
+            if self.keep:
+                self._documents[doc] = found
         return found
 
     def _analyse(self, doc: SearchDocument) -> Analysis:
@@ -149,7 +154,9 @@ class Analyser:
     def term_hash(self, term: str) -> int:
         found = self._hashes.get(term)
         if found is None:
-            found = self._hashes[term] = term_hash(term)
+            found = term_hash(term)
+            if self.keep:
+                self._hashes[term] = found
         return found
 
     def keep_only(self, documents: Iterable[SearchDocument], terms: int) -> None:
@@ -170,9 +177,10 @@ def _length(folded: str) -> int:
     return sum(map(len, runs(folded)))
 
 
-def postings(analyses: Sequence[Analysis], hash_of: Callable[[str], int]) -> list[tuple[str, int, array]]:
-    """Each term with its hash and its postings, `doc_id * 256 + body * 16 + title * 2 + label` for each
-    document having it, ascending, delta-encoded. Compact arrays: a large archive has millions of postings."""
+def postings(analyses: list[Analysis]) -> dict[str, array]:
+    """term -> `doc_id * 256 + body * 16 + title * 2 + label` for each document having it, ascending,
+    delta-encoded. Compact arrays: a large archive has millions of postings. Empties `analyses`: the
+    parts of the analyses nobody keeps are freed a bucket at a time, as the postings grow."""
     with_text = [a.body_length for a in analyses if a.body_length]
     body_average = sum(with_text) / len(with_text) if with_text else 1
     title_average = sum(a.title_length for a in analyses) / len(analyses) if analyses else 1
@@ -182,11 +190,14 @@ def postings(analyses: Sequence[Analysis], hash_of: Callable[[str], int]) -> lis
         posting = doc_id * 256
         body = {tf: posting + level(tf, analysis.body_length, body_average, BODY_LEVELS) * 16 for tf in analysis.frequencies}
         weights.append((posting, body, level(1, analysis.title_length, title_average, TITLE_LEVELS) * 2))
-    found: list[tuple[str, int, array]] = []
+    rows = [list(analysis.buckets) for analysis in analyses]
+    analyses.clear()
+    index: dict[str, array] = {}
     for bucket in range(BUCKETS):
         part: defaultdict[str, array] = defaultdict(partial(array, "I"))
-        for (posting, body, title), analysis in zip(weights, analyses, strict=True):
-            terms, tfs, labels, titles = analysis.buckets[bucket]
+        for (posting, body, title), row in zip(weights, rows, strict=True):
+            terms, tfs, labels, titles = row[bucket]
+            row[bucket] = None
             values = dict(zip(terms.split(" ") if terms else (), map(body.__getitem__, tfs), strict=True))
             for term in labels:
                 values[term] = values.get(term, posting) | 1
@@ -194,9 +205,9 @@ def postings(analyses: Sequence[Analysis], hash_of: Callable[[str], int]) -> lis
                 values[term] = values.get(term, posting) | title
             for term, value in values.items():
                 part[term].append(value)
-        # Encoded and hashed while the bucket's postings are still in the cache.
-        found.extend((term, hash_of(term), encode(values)) for term, values in part.items())
-    return found
+        # Encoded while the bucket's postings are still in the cache.
+        index.update(zip(part, map(encode, part.values()), strict=True))
+    return index
 
 
 def encode(values: array) -> array:
@@ -216,22 +227,22 @@ def build_search_files(
     elif analyser.simplified is not simplified:
         raise ValueError("the analyser folds with another table")
     docs = ranked(documents)
-    index = postings([analyser(doc) for doc in docs], analyser.term_hash)
+    analyses = [analyser(doc) for doc in docs]
+    index = postings(analyses)
     analyser.keep_only(docs, len(index))
-    size = sum(len(term.encode()) + 4 * len(values) + 4 for term, _, values in index)
+    size = sum(map(len, map(str.encode, index))) + 4 * sum(map(len, index.values())) + 4 * len(index)
     shard_count = 1
     while shard_count * SHARD_BYTES < size:
         shard_count *= 2
-    shards: list[list[tuple[str, int, array]]] = [[] for _ in range(shard_count)]
-    for entry in index:
-        shards[entry[1] % shard_count].append(entry)
-    del index
+    shard_terms: list[list[str]] = [[] for _ in range(shard_count)]
+    for term in index:
+        shard_terms[analyser.term_hash(term) % shard_count].append(term)
 
     files: dict[str, str] = {}
-    for n, shard in enumerate(shards):
-        shard.sort(key=itemgetter(0))
-        files[f"t/{n}.js"] = _call("terms", n, {term: values.tolist() for term, _, values in shard})
-    del shards
+    for n, terms in enumerate(shard_terms):
+        terms.sort()  # a shard at a time: the same order as sorting all terms first
+        files[f"t/{n}.js"] = _call("terms", n, {term: index[term].tolist() for term in terms})
+    del index
     for start in range(0, len(docs), CHUNK):
         rows = [[d.url, d.title, d.section, d.date_label, list(d.tags)] for d in docs[start : start + CHUNK]]
         files[f"d/{start // CHUNK}.js"] = _call("docs", start // CHUNK, rows)

@@ -12,19 +12,23 @@ from .index import Analyser, SearchDocument, SearchFiles, build_search_files
 # MkDocs' preview server makes new plugins, and so a new collector, for every rebuild; the analyses
 # of the documents that did not change are kept here, so that a rebuild analyses only the edited one.
 _shared: Analyser | None = None
+_published = 0  # builds in this process so far
 
 
 def shared_analyser(simplified: Mapping[str, str]) -> Analyser:
     global _shared
     if _shared is None or _shared.simplified is not simplified:
-        _shared = Analyser(simplified)
+        _shared = Analyser(simplified, keep=True)
     return _shared
 
 
 class SearchCollector:
-    def __init__(self, analyser: Analyser | None = None) -> None:
+    """`keep`: the process will build again (the preview server), so keep what a rebuild can reuse.
+    None: keep from this process's second build on (a single `make site` then holds nothing extra)."""
+
+    def __init__(self, *, keep: bool | None = None) -> None:
         self.documents: list[SearchDocument] = []
-        self.analyser = analyser
+        self.keep = keep
 
     def add(self, document: SearchDocument | None) -> None:
         if document is not None:
@@ -33,7 +37,10 @@ class SearchCollector:
     def publish(self, site_dir: Path) -> SearchFiles:
         """Write the shards and their manifest under site_dir/search/<version>/."""
         simplified = traditional_to_simplified()
-        files = build_search_files(self.documents, simplified, self.analyser or shared_analyser(simplified))
+        global _published
+        _published += 1
+        keep = self.keep if self.keep is not None else _published > 1
+        files = build_search_files(self.documents, simplified, shared_analyser(simplified) if keep else None)
         write_search_files(files, site_dir)
         return files
 
