@@ -76,11 +76,13 @@ bench-media: $(INSTALLED)
 	$(BIN)/python bench/media.py
 
 # Archive and search benchmarks: 2,000 generated articles beside stock Material, the search
-# query set beside Material's default search, nginx + wrk load test, Lighthouse, and the growth of
-# the full build at 500 / 2,000 / 8,000 articles (figures go in the README).
+# query set beside Material's default search, the search index's build and rebuild in-process,
+# nginx + wrk load test, Lighthouse, and the growth of the full build at 500 / 2,000 / 8,000
+# articles (figures go in the README).
 bench: $(DEV_INSTALLED) node_modules/.audit-installed
 	@command -v nginx >/dev/null && command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx libnginx-mod-http-brotli-filter wrk; }
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/search_index.py
 	$(BIN)/python bench/archive.py
 	$(BIN)/python bench/scale.py
 
