@@ -114,7 +114,9 @@ def without_unsafe(value: str) -> str:
 
 def clean_text(value: str) -> str:
     """`value` without the stripped zero-width characters (see above) and surrounding whitespace."""
-    return _INVISIBLE.sub("", value).strip()
+    if "\u200b" in value or "\u2060" in value or "\ufeff" in value:  # rare: the substitution only when needed
+        value = _INVISIBLE.sub("", value)
+    return value.strip()
 
 
 def shown(value: object, limit: int = 60) -> str:
