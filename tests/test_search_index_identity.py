@@ -24,7 +24,7 @@ from township_archive.hanzi import traditional_to_simplified
 from township_archive.search import index as index_module
 from township_archive.search import publish
 from township_archive.search.index import Analyser, SearchDocument, build_search_files, ranked
-from township_archive.search.text import fold_table
+from township_archive.search.text import fold, fold_table, folder
 
 # --- the oracle: the original algorithm, verbatim in behaviour ------------------------------------
 
@@ -299,3 +299,10 @@ def test_after_edits_the_kept_analyses_give_the_original_index_and_only_edited_a
         assert publish_all(archive) == 1
     assert publish_all(archive[:-1]) == 0  # an article deleted
     assert publish_all([*archive[:-1], SearchDocument("new/", "新文章", "全新的正文。")]) == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(CHARACTERS + list("陳國ＡＺａｚ０９！～　AZ[]^-\\")), st.characters()), max_size=40).map("".join))
+def test_the_quick_fold_folds_as_translate_does(text):
+    table = fold_table(traditional_to_simplified())
+    assert folder(table)(text) == fold(text, table)

@@ -34,7 +34,7 @@ from itertools import chain, repeat
 from operator import and_, sub
 
 from .pinyin import pinyin_terms
-from .text import body_term_counts, fold, fold_table, label_terms, runs, term_hash
+from .text import body_term_counts, fold_table, folder, label_terms, runs, term_hash
 
 # BM25's saturation and length normalisation.
 K1, B = 1.2, 0.75
@@ -116,6 +116,7 @@ class Analyser:
     def __init__(self, simplified: Mapping[str, str], *, keep: bool = False) -> None:
         self.simplified = simplified
         self.table = fold_table(simplified)
+        self.fold = folder(self.table)
         self.keep = keep
         self._documents: dict[SearchDocument, Analysis] = {}
         self._labels: dict[str, frozenset[str]] = {}
@@ -130,7 +131,7 @@ class Analyser:
         return found
 
     def _analyse(self, doc: SearchDocument) -> Analysis:
-        text, title = fold(doc.text, self.table), fold(doc.title, self.table)
+        text, title = self.fold(doc.text), self.fold(doc.title)
         counts = body_term_counts(text)
         terms: list[list[str]] = [[] for _ in range(BUCKETS)]
         tfs: list[list[int]] = [[] for _ in range(BUCKETS)]
@@ -148,7 +149,7 @@ class Analyser:
     def _label(self, label: str) -> frozenset[str]:
         found = self._labels.get(label)
         if found is None:
-            found = self._labels[label] = frozenset(label_terms(fold(label, self.table)) | pinyin_terms(label))
+            found = self._labels[label] = frozenset(label_terms(self.fold(label)) | pinyin_terms(label))
         return found
 
     def term_hash(self, term: str) -> int:

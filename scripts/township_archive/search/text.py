@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import partial
 
 HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 HAN_RUN = re.compile(f"[{HAN_RANGES}]+")
@@ -43,6 +44,17 @@ def fold_table(simplified: Mapping[str, str]) -> dict[int, str]:
 
 def fold(text: str, table: Mapping[int, str]) -> str:
     return text.translate(table)
+
+
+def folder(table: Mapping[int, str]) -> Callable[[str], str]:
+    """fold() with this table, quicker for the archive's texts: a regular expression finds the few
+    characters that change, where str.translate looks every character up."""
+    changed = re.compile("[" + "".join(map(re.escape, map(chr, sorted(table)))) + "]")
+
+    def replace(match: re.Match[str]) -> str:
+        return table[ord(match.group())]
+
+    return partial(changed.sub, replace)
 
 
 def runs(folded: str) -> list[str]:
