@@ -195,7 +195,8 @@ def preview_build(project: Project, site: Path, *, incremental: bool = True) -> 
         config.plugins.on_startup(command="serve", dirty=incremental)
         config.site_url = PREVIEW_URL
         build(config, serve_url=PREVIEW_URL, dirty=incremental)
-        config.plugins.on_shutdown()  # the preview writes its search index after the pages: wait for it
+        plugin = next(p for p in config.plugins.values() if hasattr(p, "preview_search"))
+        plugin.preview_search.wait()  # the preview writes its search index after the pages
     return log.getvalue()
 
 

@@ -10,9 +10,7 @@ from __future__ import annotations
 import html
 import logging
 import os
-import shutil
 import sys
-import threading
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -42,6 +40,7 @@ from . import incremental, templating
 from .config import ArchiveConfig, settings_of
 from .incremental import BuildRecord, PageWarnings
 from .offline import trim_offline_site
+from .preview_search import PreviewSearch, complete_indexes
 from .project import config_problems
 from .search import point_material_index, search_plugin
 
@@ -78,8 +77,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.search_documents: dict[str, object] = {}
         self.page_warnings = PageWarnings()
         # The preview writes the search index after the pages, while the browser already shows the saved page.
-        self.search_publisher: threading.Thread | None = None
-        self.search_manifests: list[dict] = []  # the preview's indexes in its site, oldest first
+        self.preview_search = PreviewSearch()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs serve` previews drafts, so their images are processed too.
@@ -119,7 +117,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def on_pre_build(self, config: MkDocsConfig) -> None:
         if not self.config.enabled:
             return
-        self._wait_for_search()
+        self.preview_search.stop()
         self.clean_bodies, self.pages_with_figures = {}, set()
         self.plan, problems = prepare(
             self.settings, include_drafts=self.serving, progress=terminal_progress("处理图片", sys.stderr),
@@ -207,8 +205,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         if self.record.engine != engine:
             self.record = BuildRecord()
         self.outputs = outputs
-        # The preview's last two indexes stay: a page the browser reloaded before the newest was written uses the one before.
-        indexes = tuple(f"search/{m['version']}/" for m in self.search_manifests[-2:]) if self.serving else ()
+        # The preview's complete indexes stay: the browser reloads with the newest until the next is written.
+        indexes = complete_indexes(site) if self.serving else ()
         self.kept = incremental.carry_over(outputs, self.output_keys, self.record, self.keep_from or site, site, indexes)
         incremental.mark(outputs, self.kept)
         kept_pages = self._kept_pages()
@@ -310,11 +308,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 self.search = SearchCollector()
                 for document in self.search_documents.values():
                     self.search.add(document)
-                if self.serving and self.search_manifests and (site / "search" / self.search_manifests[-1]["version"]).is_dir():
-                    # The pages are written: the browser may reload now, with the last index until the new one is in.
-                    point_material_index(site, self.search_manifests[-1])
-                    self.search_publisher = threading.Thread(target=self._publish_later, args=(site, self.search), daemon=True)
-                    self.search_publisher.start()
+                if self.serving and self.preview_search.start(site, self.search.documents):
                     return
             elif self.dirty and (manifest := latest_manifest(site)) is not None:
                 point_material_index(site, manifest)
@@ -322,29 +316,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 return
             files = self.search.publish(site)
             point_material_index(site, files.manifest)
-            if self.serving and self.incremental:
-                self.search_manifests = [files.manifest]
             log.info(f"搜索索引：{files.documents} 篇，{files.shard_count} 个分片")
-
-    def _publish_later(self, site: Path, collector: SearchCollector) -> None:
-        try:
-            files = collector.publish(site)
-            point_material_index(site, files.manifest)
-        except Exception as error:  # noqa: BLE001 - the preview goes on; the next save tries again
-            log.error(f"预览的搜索索引没有写成（{type(error).__name__}：{error}），搜索仍用上一次的索引。")
-            return
-        if files.manifest["version"] != self.search_manifests[-1]["version"]:
-            self.search_manifests.append(files.manifest)
-        for old in self.search_manifests[:-2]:
-            if old["version"] not in (m["version"] for m in self.search_manifests[-2:]):
-                shutil.rmtree(site / "search" / old["version"], ignore_errors=True)
-        self.search_manifests = self.search_manifests[-2:]
-        log.info(f"搜索索引已更新：{files.documents} 篇")
-
-    def _wait_for_search(self) -> None:
-        if self.search_publisher is not None:
-            self.search_publisher.join()
-            self.search_publisher = None
 
     # Old slugs keep working without a server: a page at each old address that sends the reader on.
     @event_priority(-60)
@@ -390,7 +362,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     on_post_build = CombinedEvent(_publish_search, _redirects, _trim_offline, _announce_drafts, _record)
 
     def on_shutdown(self) -> None:
-        self._wait_for_search()
+        self.preview_search.stop()
 
     def on_build_error(self, *, error: Exception) -> None:
         logging.getLogger("mkdocs").removeHandler(self.page_warnings)
