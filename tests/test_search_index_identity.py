@@ -288,6 +288,7 @@ def test_after_edits_the_kept_analyses_give_the_original_index_and_only_edited_a
         return len(analysed)
 
     assert publish_all(archive) == 60
+    assert publish_all(list(reversed(archive))) == 0  # saved without a change (or a template edited)
     edits = [
         dataclasses.replace(archive[5], text=archive[5].text + "补充一句：曲樟村的荔枝熟了。"),
         dataclasses.replace(archive[6], title="新的标题：陳銘樞故居"),

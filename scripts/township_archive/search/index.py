@@ -109,8 +109,8 @@ class Analysis:
 class Analyser:
     """Analyses documents with one fold table, remembering each tag's and village's terms (the same
     few labels recur on thousands of articles) and, with `keep` (for a process that builds again, as
-    the preview server does), each document's analysis and each term's shard hash, so that the next
-    build analyses only what changed. `keep_only` bounds what is kept to one archive's worth; a
+    the preview server does), each document's analysis, each term's shard hash and the last build's
+    files, so that the next build analyses only what changed (and builds nothing if nothing did). `keep_only` bounds what is kept to one archive's worth; a
     single build keeps nothing, so its peak memory is that of the index alone."""
 
     def __init__(self, simplified: Mapping[str, str], *, keep: bool = False) -> None:
@@ -121,6 +121,7 @@ class Analyser:
         self._documents: dict[SearchDocument, Analysis] = {}
         self._labels: dict[str, frozenset[str]] = {}
         self._hashes: dict[str, int] = {}
+        self.last: tuple[list[SearchDocument], SearchFiles] | None = None  # kept: the files of the last build
 
     def __call__(self, doc: SearchDocument) -> Analysis:
         found = self._documents.get(doc)
@@ -228,6 +229,8 @@ def build_search_files(
     elif analyser.simplified is not simplified:
         raise ValueError("the analyser folds with another table")
     docs = ranked(documents)
+    if analyser.last is not None and analyser.last[0] == docs:
+        return analyser.last[1]  # the preview rebuilt for a template or a save without changes
     analyses = [analyser(doc) for doc in docs]
     index = postings(analyses)
     analyser.keep_only(docs, len(index))
@@ -255,7 +258,10 @@ def build_search_files(
     for path in sorted(files):
         digest.update(path.encode() + b"\0" + files[path].encode() + b"\0")
     version = digest.hexdigest()[:12]
-    return SearchFiles(version, shard_count, len(docs), {f"{version}/{p}": c for p, c in files.items()})
+    built = SearchFiles(version, shard_count, len(docs), {f"{version}/{p}": c for p, c in files.items()})
+    if analyser.keep:
+        analyser.last = (docs, built)
+    return built
 
 
 def _call(kind: str, key: int, data) -> str:
