@@ -158,11 +158,10 @@ class _Sources:
 # An article's digest by its field values (hashed and compared in C): the preview digests thousands
 # of unchanged articles after every save.
 _RECORDS: dict[tuple, str] = {}
-_ARTICLE_FIELDS = tuple(field.name for field in dataclasses.fields(Article))
 
 
 def _article_record(article: Article) -> str:
-    values = tuple(getattr(article, name) for name in _ARTICLE_FIELDS)
+    values = article.values()
     try:
         found = _RECORDS.get(values)
     except TypeError:  # a field that cannot be hashed

@@ -18,9 +18,32 @@ class ArticleLinks:
     related: tuple[Article, ...] = ()
 
 
+# What the links were last worked out from, and them by source path: the preview asks after every save,
+# and most saves change no article's place, section, tags or villages.
+_last: tuple[tuple, dict[str, tuple[str | None, str | None, tuple[str, ...]]]] | None = None
+
+
 def article_links(archive: Archive, limit: int = 5) -> dict[str, ArticleLinks]:
     """source path -> links, for every published article."""
+    global _last
     published = archive.published
+    key = (limit, tuple((a.source_path, a.section.id, a.tags, a.villages) for a in published))
+    if _last is not None and _last[0] == key:
+        current = {a.source_path: a for a in published}
+        return {
+            source: ArticleLinks(current.get(newer), current.get(older), tuple(current[r] for r in related))
+            for source, (newer, older, related) in _last[1].items()
+        }
+    links = _article_links(published, limit)
+    _last = key, {
+        source: (found.newer and found.newer.source_path, found.older and found.older.source_path,
+                 tuple(a.source_path for a in found.related))
+        for source, found in links.items()
+    }
+    return links
+
+
+def _article_links(published: list[Article], limit: int) -> dict[str, ArticleLinks]:
     rank = {a.source_path: n for n, a in enumerate(published)}  # newest first
     by_section: dict[str, list[Article]] = defaultdict(list)
     by_term: dict[tuple[str, str], list[int]] = defaultdict(list)  # ranks, ascending

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 
@@ -154,3 +154,11 @@ class Article:
     def reading_minutes(self, chars_per_minute: int) -> int:
         # Chinese has no spaces to count words by; readers manage ~300-500 characters a minute.
         return max(1, math.ceil(self.body_chars / chars_per_minute))
+
+    def values(self) -> tuple:
+        """Every field's value: equal for equal articles, and hashable (a key for what is worked out from
+        an article once and reused while it does not change, as the preview does after each save)."""
+        return tuple(getattr(self, name) for name in _ARTICLE_FIELDS)
+
+
+_ARTICLE_FIELDS = tuple(f.name for f in fields(Article))

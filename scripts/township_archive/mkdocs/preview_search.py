@@ -11,8 +11,11 @@ and all but the newest two complete ones are removed.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import pickle
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from ..search.index import SearchDocument
@@ -34,6 +37,7 @@ def complete_indexes(site: Path) -> tuple[str, ...]:
 class PreviewSearch:
     def __init__(self) -> None:
         self.process = None
+        self.batch: Path | None = None
 
     def start(self, site: Path, documents: list[SearchDocument]) -> bool:
         """Point the site at its newest complete index and write the new one in the background;
@@ -42,7 +46,11 @@ class PreviewSearch:
         if (manifest := latest_manifest(site)) is None:
             return False
         point_material_index(site, manifest)
-        self.process = _context().Process(target=publish_index, args=(str(site), documents), daemon=True)
+        # Through a file: handing megabytes of documents down the new process's pipe kept the preview waiting.
+        with tempfile.NamedTemporaryFile("wb", prefix="township-archive-search-", suffix=".pickle", delete=False) as batch:
+            pickle.dump(documents, batch, protocol=pickle.HIGHEST_PROTOCOL)
+        self.batch = Path(batch.name)
+        self.process = _context().Process(target=publish_index, args=(str(site), batch.name), daemon=True)
         self.process.start()
         return True
 
@@ -53,16 +61,22 @@ class PreviewSearch:
                 self.process.terminate()
             self.process.join()
             self.process = None
+        if self.batch is not None:
+            self.batch.unlink(missing_ok=True)  # a writer stopped before it read its documents
+            self.batch = None
 
     def wait(self) -> None:
         if self.process is not None:
             self.process.join()
-            self.process = None
+        self.stop()
 
 
-def publish_index(site_dir: str, documents: list[SearchDocument]) -> None:
+def publish_index(site_dir: str, batch: str) -> None:
     site = Path(site_dir)
     try:
+        with open(batch, "rb") as stream:
+            documents: list[SearchDocument] = pickle.load(stream)  # written by this preview (start) a moment ago
+        os.unlink(batch)
         before = latest_manifest(site)
         collector = SearchCollector()
         for document in documents:

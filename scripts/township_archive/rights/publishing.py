@@ -62,6 +62,9 @@ class ArticleRights:
     cite_bib: str  # … and <slug>.bib
 
 
+_CITATION_FILES: dict[tuple, tuple[str, str]] = {}
+
+
 class Publishing:
     def __init__(self, site: SiteRights, publisher: Publisher, library: MediaLibrary):
         self.site = site
@@ -131,14 +134,28 @@ class Publishing:
             cite_bib=article_files(article.slug)[1],
         )
 
+    def _citation_files(self, article: Article) -> tuple[str, str]:
+        """CSL-JSON and BibTeX of an article; the preview keeps them while the article does not change."""
+        key = (self.publisher, article.values())
+        try:
+            found = _CITATION_FILES.get(key)
+        except TypeError:  # a field that cannot be hashed
+            found, key = None, None
+        if found is None:
+            citation = self.citation(article)
+            found = csl_json(citation), bibtex(citation)
+            if key is not None:
+                if len(_CITATION_FILES) > 100_000:
+                    _CITATION_FILES.clear()
+                _CITATION_FILES[key] = found
+        return found
+
     def generated_files(self, archive: Archive, feed_items: int) -> dict[str, str | bytes]:
         """Site-relative path -> content of every file this module adds to the site."""
         files: dict[str, str | bytes] = {}
         for article in archive.published:
-            citation = self.citation(article)
             cite_json, cite_bib = article_files(article.slug)
-            files[article.url + cite_json] = csl_json(citation)
-            files[article.url + cite_bib] = bibtex(citation)
+            files[article.url + cite_json], files[article.url + cite_bib] = self._citation_files(article)
 
         def item(article: Article) -> FeedItem:
             url, size = self.cover_url(article)
