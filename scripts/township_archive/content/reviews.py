@@ -81,26 +81,33 @@ class FileVersions:
     def __init__(self, docs_dir: Path):
         self.docs_dir = docs_dir
         self.known: dict[str, str | None] = {}
+        self.folders: dict[str, int | None] = {}  # the kind of each folder on the way, looked at once too
 
     def __call__(self, relative: str) -> str | None:
         if relative not in self.known:
             self.known[relative] = self._version(relative)
         return self.known[relative]
 
+    def _mode(self, path: Path) -> int | None:
+        try:
+            return path.lstat().st_mode
+        except OSError:
+            return None
+
     def _regular(self, relative: str) -> Path | None:
         parts = relative.split("/")
         if any(part in ("", ".", "..") for part in parts):
             return None
-        path, mode = self.docs_dir, 0
-        for part in parts:
-            path = path / part
-            try:
-                mode = path.lstat().st_mode
-            except OSError:
+        for end in range(1, len(parts)):
+            folder = "/".join(parts[:end])
+            if folder not in self.folders:
+                self.folders[folder] = self._mode(self.docs_dir / folder)
+            mode = self.folders[folder]
+            if mode is None or stat.S_ISLNK(mode):
                 return None
-            if stat.S_ISLNK(mode):
-                return None
-        return path if stat.S_ISREG(mode) else None
+        path = self.docs_dir / relative
+        mode = self._mode(path)
+        return path if mode is not None and stat.S_ISREG(mode) else None
 
     def _digest(self, path: Path) -> str | None:
         try:

@@ -9,6 +9,7 @@ and line that uses the image.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -62,6 +63,7 @@ class MediaLibrary:
         return self.images.get(source)
 
 
+@functools.lru_cache(maxsize=65536)  # asked several times for each picture of every build and preview
 def is_raster(path: str) -> bool:
     return Path(path).suffix.lower() in RASTER_EXTENSIONS
 
@@ -80,11 +82,20 @@ def build_library(
     library = MediaLibrary()
 
     shown_as: dict[str, str] = {}
+    folders: dict[str, str] = {}
 
-    def shown(relative: str) -> str:  # asked for every picture an article shows
-        if (name := shown_as.get(relative)) is None:
-            name = shown_as[relative] = (docs_dir / relative).relative_to(display_root).as_posix()
-        return name
+    def shown(relative: str) -> str:
+        """`(docs_dir / relative).relative_to(display_root)`, asked for every picture: path objects once a folder."""
+        if (found := shown_as.get(relative)) is None:
+            folder, _, name = relative.rpartition("/")
+            if name in ("", ".", "..") or relative.startswith("/"):  # as path objects read them
+                found = (docs_dir / relative).relative_to(display_root).as_posix()
+            else:
+                if folder not in folders:
+                    folders[folder] = (docs_dir / folder).relative_to(display_root).as_posix()
+                found = name if folders[folder] == "." else f"{folders[folder]}/{name}"
+            shown_as[relative] = found
+        return found
 
     articles = [a for a in archive.articles if a.is_public or include_drafts]
     usages: dict[str, list[Usage]] = {}
