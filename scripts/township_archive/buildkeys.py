@@ -134,6 +134,7 @@ class _Sources:
         self.plan = plan
         self.docs = plan.settings.docs_dir
         self._articles: dict[str, str] = {}
+        self._villages: dict[str, str] = {}
 
     def article(self, article: Article | None) -> str | None:
         """One article's digest, memoised: an article is shown on its neighbours', related and listing pages."""
@@ -141,6 +142,12 @@ class _Sources:
             return None
         if (found := self._articles.get(article.source_path)) is None:
             found = self._articles[article.source_path] = _article_record(article)
+        return found
+
+    def village(self, view: SiteView, name: str) -> str:
+        """A village page's facts (description, honours, count) as one digest: each is shown on many pages."""
+        if (found := self._villages.get(name)) is None:
+            found = self._villages[name] = stable_digest(view.village(name))
         return found
 
     def file(self, source: str) -> bytes | None:
@@ -197,7 +204,7 @@ def _article_digest(plan: SitePlan, view: SiteView, site: str, sources: _Sources
         sources.article(article),
         _links(sources, view.links.get(source)),
         [(tag, view.tag_urls.get(tag)) for tag in article.tags],
-        [view.village(name) for name in article.villages],
+        [sources.village(view, name) for name in article.villages],
         _pictures(plan, [*plan.library.article_images.get(source, ()), article.cover]),
         [sources.target(target) for target in targets],
     )
