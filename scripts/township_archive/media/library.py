@@ -119,7 +119,9 @@ def build_library(
     public_folders = tuple(a.asset_folder for a in articles)
     article_folders = tuple(a.asset_folder for a in archive.articles)
     sources: dict[str, tuple[Path, Credit]] = {}
-    for relative in _files(docs_dir):
+    files = _files(docs_dir)
+    listed = set(files)
+    for relative in files:
         path = docs_dir / relative
         if relative.endswith(SIDECAR_SUFFIX) and is_raster(relative[: -len(SIDECAR_SUFFIX)]):
             library.sidecars.add(relative)
@@ -130,7 +132,8 @@ def build_library(
         # home page, the about page and section introductions (outside any article's folder) are kept.
         if relative not in usages and not relative.startswith(public_folders) and relative.startswith(article_folders):
             continue
-        sidecar, sidecar_problems = _read_sidecar(docs_dir / (relative + SIDECAR_SUFFIX), shown(relative + SIDECAR_SUFFIX))
+        sidecar, sidecar_problems = ({}, []) if relative + SIDECAR_SUFFIX not in listed else (  # most pictures have none
+            _read_sidecar(docs_dir / (relative + SIDECAR_SUFFIX), shown(relative + SIDECAR_SUFFIX)))
         problems += sidecar_problems
         credit = _credit(relative, usages.get(relative, []), sidecar, settings, archive)
         if credit.watermark and not settings.watermark_font:
