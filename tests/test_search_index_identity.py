@@ -13,6 +13,7 @@ import hashlib
 import json
 import random
 import re
+import time
 from array import array
 from collections import Counter
 
@@ -307,3 +308,16 @@ def test_after_edits_the_kept_analyses_give_the_original_index_and_only_edited_a
 def test_the_quick_fold_folds_as_translate_does(text):
     table = fold_table(traditional_to_simplified())
     assert folder(table)(text) == fold(text, table)
+
+
+def test_an_index_already_in_the_site_is_not_written_again_and_becomes_the_newest(tmp_path):
+    simplified = traditional_to_simplified()
+    first, second = build_search_files(many_documents(5, seed=1), simplified), build_search_files(many_documents(5, seed=2), simplified)
+    publish.write_search_files(first, tmp_path)
+    publish.write_search_files(second, tmp_path)
+    shard = tmp_path / "search" / first.version / "t/0.js"
+    shard.write_text("changed", encoding="utf-8")  # stands for "not rewritten"
+    time.sleep(0.01)
+    publish.write_search_files(first, tmp_path)
+    assert shard.read_text(encoding="utf-8") == "changed"
+    assert publish.latest_manifest(tmp_path)["version"] == first.version

@@ -47,12 +47,16 @@ class SearchCollector:
 
 def write_search_files(files: SearchFiles, site_dir: Path) -> None:
     root = site_dir / "search"
+    manifest = root / files.version / "manifest.json"
+    if manifest.is_file():  # written whole by an earlier build: the version is the hash of every file, the manifest comes last
+        manifest.touch()  # the newest index again, for latest_manifest
+        return
     for folder in {root / path.rpartition("/")[0] for path in files.files}:
         folder.mkdir(parents=True, exist_ok=True)
     for path, content in files.files.items():
         (root / path).write_text(content, encoding="utf-8")
     # Last: a manifest says its index is complete.
-    (root / files.version / "manifest.json").write_text(json.dumps(files.manifest), encoding="utf-8")
+    manifest.write_text(json.dumps(files.manifest), encoding="utf-8")
 
 
 def latest_manifest(site_dir: Path) -> dict | None:
