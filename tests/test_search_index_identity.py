@@ -251,7 +251,7 @@ documents = st.lists(
 ])
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents)
 def test_any_small_archive_indexes_as_the_original_does(docs):
     assert_same_as_oracle(docs, traditional_to_simplified())
