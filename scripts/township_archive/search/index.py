@@ -110,8 +110,9 @@ class Analyser:
     """Analyses documents with one fold table, remembering each tag's and village's terms (the same
     few labels recur on thousands of articles) and, with `keep` (for a process that builds again, as
     the preview server does), each document's analysis, each term's shard hash and the last build's
-    files, so that the next build analyses only what changed (and builds nothing if nothing did). `keep_only` bounds what is kept to one archive's worth; a
-    single build keeps nothing, so its peak memory is that of the index alone."""
+    files, so that the next build analyses only what changed (and builds nothing if nothing did).
+    `keep_only` bounds what is kept to one archive's worth; a single build keeps nothing, so its peak
+    memory is that of the index alone."""
 
     def __init__(self, simplified: Mapping[str, str], *, keep: bool = False) -> None:
         self.simplified = simplified
