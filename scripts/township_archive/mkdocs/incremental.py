@@ -176,11 +176,16 @@ def mark(files: Iterable[File], kept: set[str]) -> None:
 def new_record(
     engine: str, files: Iterable[File], keys: Mapping[str, str | None], site: Path,
     search: dict[str, SearchDocument | None], warnings: dict[str, list[tuple[str, int, str]]],
+    kept: set[str] = frozenset(), previous: BuildRecord | None = None,
 ) -> BuildRecord:
+    """The record of this build. Kept outputs are as `previous` recorded them (carry_over checked their files)."""
     outputs = {}
     for file in files:
         dest = file.dest_uri
         if (key := keys.get(dest)) is None:
+            continue
+        if dest in kept and previous is not None and dest in previous.outputs:
+            outputs[dest] = previous.outputs[dest]
             continue
         try:
             found = os.stat(site / dest)

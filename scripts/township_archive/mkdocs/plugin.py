@@ -354,7 +354,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         warnings = {src: self.record.warnings[src] for src in self._kept_pages() if src in self.record.warnings}
         warnings.update(self.page_warnings.found)
         self.record = incremental.new_record(
-            incremental.engine_digest(), self.outputs, self.output_keys, Path(config.site_dir), dict(self.search_documents), warnings
+            incremental.engine_digest(), self.outputs, self.output_keys, Path(config.site_dir), dict(self.search_documents),
+            warnings, self.kept, self.record,
         )
         if self.record_file is not None:
             self.record.write(self.record_file)
