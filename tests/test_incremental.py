@@ -120,33 +120,37 @@ def edit_villages(project: Project) -> None:
     villages.write_text(villages.read_text(encoding="utf-8").replace("客家老屋老巷", "客家老屋和石板老巷"), encoding="utf-8")
 
 
-EDITS = [edit_title, edit_tags, edit_date, new_articles, move_section, change_slug, delete_article, change_image, credit_image, edit_villages]
+def edit_template(project: Project) -> None:
+    main = project.root / "overrides/main.html"
+    main.write_text(main.read_text(encoding="utf-8") + "\n{#- changed -#}\n", encoding="utf-8")
 
 
-def test_every_edit_builds_what_a_clean_build_builds(project: Project):
+# Two series (the test workers run them side by side); each edit is checked against a clean build.
+EDITS = {
+    "articles": [edit_title, edit_tags, edit_date, new_articles, move_section, change_slug],
+    "files": [delete_article, change_image, credit_image, edit_villages, edit_template],
+}
+
+
+@pytest.mark.parametrize("series", EDITS)
+def test_every_edit_builds_what_a_clean_build_builds(project: Project, series: str):
     first = project.cli_in_process("build")
     assert first.returncode == 0, first.output
     again = project.cli_in_process("build")
     changed, kept = rendered(again.output)
     # Nothing changed: only the pages that print the whole archive (home, free pages) are drawn again.
     assert changed < 10 < kept, again.output
-    total = changed + kept
-    for edit in EDITS:
+    for edit in EDITS[series]:
         edit(project)
         result = project.cli_in_process("build")
         assert result.returncode == 0, f"{edit.__name__}: {result.output}"
         changed, kept = rendered(result.output)
-        assert kept > 0, f"{edit.__name__} rebuilt every page: {result.output}"
+        if edit is edit_template:
+            assert kept == 0, result.output  # a template change redraws every page
+        else:
+            assert kept > 0, f"{edit.__name__} rebuilt every page: {result.output}"
         clean_build(project, project.root / "clean")
         assert differences(project.root / "site", project.root / "clean") == [], edit.__name__
-    # A template change redraws every page.
-    main = project.root / "overrides/main.html"
-    main.write_text(main.read_text(encoding="utf-8") + "\n{#- changed -#}\n", encoding="utf-8")
-    result = project.cli_in_process("build")
-    assert rendered(result.output)[1] == 0, result.output
-    assert rendered(result.output)[0] >= total - 2
-    clean_build(project, project.root / "clean")
-    assert differences(project.root / "site", project.root / "clean") == []
 
 
 def test_a_failed_build_leaves_the_last_site_and_the_next_build_keeps_from_it(project: Project):
