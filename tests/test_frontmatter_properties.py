@@ -228,6 +228,32 @@ def test_the_quick_constructor_leaves_lists_as_keys_to_pyyaml():
     assert repr(front.data) == repr(pyyaml[0].data) == "{'title': '曲樟乡', 'n': 1, '1': '二'}"
 
 
+# The summary's markup rule as first written (a line-start marker matched at ^); schema's faster spelling must agree.
+_LINE_START_MARKUP = re.compile(
+    r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)|<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"
+    r"|^[ \t]*(?:[#>]+|[-*+]|\d+\.)[ \t]+|[*_`|~]+|-{2,}",
+    re.DOTALL | re.MULTILINE,
+)
+MARKDOWN_PIECES = [
+    "\n", "\r\n", " ", "\t", "\u3000", "-", "--", "* ", "**", "_", "`", "|", "~", "#", "## ", "> ", "1. ", "12.", "+ ",
+    "!", "[", "]", "(", ")", "![图](a.jpg)", "[文字](b.md)", "<!--", "-->", "<b>", "</i>", "<img src=x>", "<", ">",
+    "曲樟乡", "a", "\u200b", "\x07", "\u202e",
+]
+markdown_texts = st.lists(st.one_of(st.text(max_size=6), st.sampled_from(MARKDOWN_PIECES)), max_size=40).map("".join)
+
+
+@SETTINGS
+@given(markdown_texts)
+def test_summary_text_and_character_count_follow_the_line_start_rule(markdown):
+    from township_archive.content.frontmatter import INVISIBLE_CHARACTERS, clean_text, without_unsafe
+    from township_archive.content.schema import count_characters, plain_text
+
+    expected = clean_text(re.sub(r"\s+", " ", without_unsafe(_LINE_START_MARKUP.sub(lambda m: m.group(1) or " ", markdown))))
+    assert plain_text(markdown) == expected
+    assert count_characters(markdown) == len(re.sub(r"\s", "", expected)) == len(
+        "".join(char for char in expected if not char.isspace() and char not in INVISIBLE_CHARACTERS))
+
+
 def test_a_mistake_read_by_the_fast_reader_is_still_explained_at_its_line():
     from township_archive.content import frontmatter
 

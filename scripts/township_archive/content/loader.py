@@ -272,8 +272,9 @@ def load_archive(
                 path, relative, front, section, sections, questions.asker("exists"), default_source,
                 slug_taken=questions.asker("slug_taken"), file_version=questions.asker("file_version"),
             )
-            kept = dataclasses.replace(article) if article is not None else None  # the archive's own may be changed
-            reading.checked = _Checked(kept, tuple(article_problems), tuple(questions.asked))
+            if memo is not None:
+                kept = dataclasses.replace(article) if article is not None else None  # the archive's own may be changed
+                reading.checked = _Checked(kept, tuple(article_problems), tuple(questions.asked))
         archive.pending += [p for p in article_problems if p.severity is Severity.PENDING]
         problems += [p for p in article_problems if p.severity is not Severity.PENDING]
         if article is not None:

