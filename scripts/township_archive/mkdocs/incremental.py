@@ -51,6 +51,7 @@ class BuildRecord:
     outputs: dict[str, Output] = field(default_factory=dict)  # site path -> key and file state
     search: dict[str, SearchDocument | None] = field(default_factory=dict)  # page source -> its search document
     warnings: dict[str, list[tuple[str, int, str]]] = field(default_factory=dict)  # page source -> (logger, level, text)
+    search_manifest: dict | None = None  # the search index the build wrote (search/<version>/)
 
     def to_json(self) -> str:
         return json.dumps({
@@ -59,6 +60,7 @@ class BuildRecord:
             "outputs": {dest: [o.key, o.size, o.mtime_ns] for dest, o in self.outputs.items()},
             "search": {src: dataclasses.asdict(doc) if doc else None for src, doc in self.search.items()},
             "warnings": self.warnings,
+            "search_manifest": self.search_manifest,
         }, ensure_ascii=False)
 
     @classmethod
@@ -71,6 +73,7 @@ class BuildRecord:
             outputs={dest: Output(*values) for dest, values in data["outputs"].items()},
             search={src: _document(doc) if doc else None for src, doc in data["search"].items()},
             warnings={src: [tuple(w) for w in found] for src, found in data["warnings"].items()},
+            search_manifest=data.get("search_manifest"),
         )
 
     @classmethod
@@ -176,7 +179,7 @@ def mark(files: Iterable[File], kept: set[str]) -> None:
 def new_record(
     engine: str, files: Iterable[File], keys: Mapping[str, str | None], site: Path,
     search: dict[str, SearchDocument | None], warnings: dict[str, list[tuple[str, int, str]]],
-    kept: set[str] = frozenset(), previous: BuildRecord | None = None,
+    kept: set[str] = frozenset(), previous: BuildRecord | None = None, search_manifest: dict | None = None,
 ) -> BuildRecord:
     """The record of this build. Kept outputs are as `previous` recorded them (carry_over checked their files)."""
     outputs = {}
@@ -192,7 +195,21 @@ def new_record(
         except OSError:
             continue
         outputs[dest] = Output(key, found.st_size, found.st_mtime_ns)
-    return BuildRecord(engine, outputs, search, warnings)
+    return BuildRecord(engine, outputs, search, warnings, search_manifest)
+
+
+def link_folder(source: Path, target: Path) -> bool:
+    """Hard-link every file under `source` to the same place under `target`; False (and nothing
+    left half-linked that matters: the caller writes the folder anew) when that cannot be done."""
+    try:
+        for folder, _dirs, names in os.walk(source):
+            into = target / os.path.relpath(folder, source)
+            into.mkdir(parents=True, exist_ok=True)
+            for name in names:
+                os.link(os.path.join(folder, name), into / name)
+    except OSError:
+        return False
+    return True
 
 
 class PageWarnings(logging.Handler):

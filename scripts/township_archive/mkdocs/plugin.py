@@ -78,6 +78,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.page_warnings = PageWarnings()
         # The preview writes the search index after the pages, while the browser already shows the saved page.
         self.preview_search = PreviewSearch()
+        self.search_manifest: dict | None = None  # the index this build points at, for the record
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs serve` previews drafts, so their images are processed too.
@@ -134,7 +135,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.search = SearchCollector()
         self.view = SiteView.from_plan(self.plan)
         if self.incremental:
-            self.search_documents, self.page_warnings.found = {}, {}
+            self.search_documents, self.page_warnings.found, self.search_manifest = {}, {}, None
             logging.getLogger("mkdocs").addHandler(self.page_warnings)
 
     # The plan's files: output paths, drafts (kept for `mkdocs serve`), withheld originals,
@@ -310,13 +311,29 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                     self.search.add(document)
                 if self.serving and self.preview_search.start(site, self.search.documents):
                     return
+                if self._keep_search_index(site):
+                    return
             elif self.dirty and (manifest := latest_manifest(site)) is not None:
                 point_material_index(site, manifest)
                 log.warning("增量构建（--dirty）没有重建搜索索引，搜索仍用上次完整构建的索引；发布前请运行 make site。")
                 return
             files = self.search.publish(site)
             point_material_index(site, files.manifest)
+            self.search_manifest = files.manifest
             log.info(f"搜索索引：{files.documents} 篇，{files.shard_count} 个分片")
+
+    def _keep_search_index(self, site: Path) -> bool:
+        """`build` with every page's search document as the last build had them: the same index, linked from the last site."""
+        manifest = self.record.search_manifest
+        if self.keep_from is None or manifest is None or self.search_documents != self.record.search:
+            return False
+        folder = f"search/{manifest['version']}"
+        if not (self.keep_from / folder / "manifest.json").is_file() or not incremental.link_folder(self.keep_from / folder, site / folder):
+            return False
+        point_material_index(site, manifest)
+        self.search_manifest = manifest
+        log.info(f"搜索索引：没有变化，沿用上次的索引（{manifest['documents']} 篇）")
+        return True
 
     # Old slugs keep working without a server: a page at each old address that sends the reader on.
     @event_priority(-60)
@@ -355,7 +372,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         warnings.update(self.page_warnings.found)
         self.record = incremental.new_record(
             incremental.engine_digest(), self.outputs, self.output_keys, Path(config.site_dir), dict(self.search_documents),
-            warnings, self.kept, self.record,
+            warnings, self.kept, self.record, self.search_manifest,
         )
         if self.record_file is not None:
             self.record.write(self.record_file)
