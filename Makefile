@@ -77,14 +77,15 @@ bench-media: $(INSTALLED)
 
 # Archive and search benchmarks: 2,000 generated articles beside stock Material, the search
 # query set beside Material's default search, the search index's build and rebuild in-process,
-# nginx + wrk load test, Lighthouse, and the growth of the full build at 500 / 2,000 / 8,000
-# articles (figures go in the README).
+# nginx + wrk load test, Lighthouse, the growth of the full build at 500 / 2,000 / 8,000
+# articles, and reading docs/ in-process, cold and as the preview does (figures go in the README).
 bench: $(DEV_INSTALLED) node_modules/.audit-installed
 	@command -v nginx >/dev/null && command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx libnginx-mod-http-brotli-filter wrk; }
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/search_index.py
 	$(BIN)/python bench/archive.py
 	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/load.py
 
 # Lighthouse (mobile) on three kinds of page and axe-core on every page of the built site, behind nginx.
 audit: $(DEV_INSTALLED) node_modules/.audit-installed site
