@@ -388,6 +388,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     @event_priority(-100)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> None:
         self.page_warnings.current = None
+        # Written: nothing reads the body again, and thousands of bodies held to the end are most of the build's memory.
+        page.content = None
 
     # The preview rebuilds when anything the plan reads changes: MkDocs watches docs/ and mkdocs.yml
     # itself; villages.yml (or the file the configuration names) is ours to add.
