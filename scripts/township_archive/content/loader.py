@@ -7,7 +7,10 @@ so bad content stops the build while the last good site is still in place.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
+import os
+import stat
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -77,6 +80,10 @@ class Archive:
             for key in keys(article):
                 groups[key].append(article)
         return dict(groups)
+
+
+# What `Path.is_file` takes for "not a file" rather than an error to raise (pathlib's _ignore_error).
+_MISSING = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
 
 
 class LoadMemo:
@@ -177,6 +184,7 @@ def load_archive(
     problems: list[Problem] = []
     archive = Archive(sections)
     by_folder = {section.id: section for section in sections}
+    docs = docs_dir.as_posix()
     slug_lines: dict[str, int] = {}
     alias_lines: dict[str, int] = {}
 
@@ -211,7 +219,17 @@ def load_archive(
         return name if place == "." else f"{place}/{name}"
 
     def exists(relative: str) -> bool:
-        return (docs_dir / relative).is_file()
+        """`(docs_dir / relative).is_file()` for the normalised paths the checks ask about, without a path object."""
+        if any(part in ("", ".") for part in relative.split("/")):  # what a path object would tidy away
+            return (docs_dir / relative).is_file()
+        try:
+            return stat.S_ISREG(os.stat(f"{docs}/{relative}").st_mode)
+        except OSError as error:
+            if error.errno not in _MISSING:
+                raise
+            return False
+        except ValueError:  # a NUL character
+            return False
 
     for section in sections:
         if not (docs_dir / section.id).is_dir():
@@ -228,7 +246,6 @@ def load_archive(
     archive.active_files = scan.active
     articles: list[tuple[str, str, Section, _FileReading]] = []
     reused: set[str] = set()
-    docs = docs_dir.as_posix()
     for relative in scan.markdown:
         path = named(relative)
         with open(f"{docs}/{relative}", "rb") as file:

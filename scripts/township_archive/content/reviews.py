@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -88,9 +89,10 @@ class FileVersions:
             self.known[relative] = self._version(relative)
         return self.known[relative]
 
-    def _mode(self, path: Path) -> int | None:
+    def _mode(self, relative: str) -> int | None:
+        """The kind of docs/`relative` (a link is not followed), or None; `relative` has no empty, . or .. part."""
         try:
-            return path.lstat().st_mode
+            return os.lstat(f"{self.docs_dir}/{relative}").st_mode
         except OSError:
             return None
 
@@ -101,13 +103,12 @@ class FileVersions:
         for end in range(1, len(parts)):
             folder = "/".join(parts[:end])
             if folder not in self.folders:
-                self.folders[folder] = self._mode(self.docs_dir / folder)
+                self.folders[folder] = self._mode(folder)
             mode = self.folders[folder]
             if mode is None or stat.S_ISLNK(mode):
                 return None
-        path = self.docs_dir / relative
-        mode = self._mode(path)
-        return path if mode is not None and stat.S_ISREG(mode) else None
+        mode = self._mode(relative)
+        return self.docs_dir / relative if mode is not None and stat.S_ISREG(mode) else None
 
     def _digest(self, path: Path) -> str | None:
         try:
