@@ -208,8 +208,10 @@ def cmd_build(args, console: Console) -> int:
     previous = site.with_name(site.name + ".previous")
     if previous.exists() and not site.exists():
         os.replace(previous, site)  # a build killed between the two renames below: put the old site back
-    for leftover in [*site.parent.glob(".site-build-*"), *site.parent.glob(".site-old-*")]:  # of killed builds
+    for leftover in site.parent.glob(".site-build-*"):  # staging folders of killed builds
         shutil.rmtree(leftover, ignore_errors=True)
+    for replaced in site.parent.glob(".site-old-*"):  # replaced sites still being removed (or whose remover was stopped)
+        _remove_in_background(replaced)
     staging = Path(tempfile.mkdtemp(prefix=".site-build-", dir=site.parent))
     try:
         # Pages whose inputs are unchanged since the last build are linked from site/, not made again.
@@ -239,8 +241,10 @@ def _remove_in_background(folder: Path) -> None:
     delete, and nothing needs them gone now. Renamed first, so a new build never meets it half-deleted."""
     if not folder.exists():
         return
-    old = folder.with_name(f".site-old-{secrets.token_hex(4)}")
-    os.replace(folder, old)
+    old = folder
+    if not folder.name.startswith(".site-old-"):
+        old = folder.with_name(f".site-old-{secrets.token_hex(4)}")
+        os.replace(folder, old)
     remover = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
     subprocess.Popen([sys.executable, "-c", remover, str(old)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                      stderr=subprocess.DEVNULL, start_new_session=True)
