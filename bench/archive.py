@@ -210,7 +210,7 @@ def serve_latency(project: Path, command: list[str], edits: int) -> list[float]:
     base = f"http://127.0.0.1:{port}/"
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true", NO_COLOR="1")
     address = ["--port", str(port)] if command[0].endswith("township-archive") else ["--dev-addr", f"127.0.0.1:{port}"]
-    log = project / "serve.log"
+    log = project.parent / f"{project.name}-serve.log"  # outside the project: the preview watches its folder
     with log.open("w", encoding="utf-8") as output:
         server = subprocess.Popen([*command, *address], cwd=project, env=env, stdout=output, stderr=subprocess.STDOUT)
     url = f"{base}{SECTIONS[0]}/wenzhang-0000/"
@@ -230,7 +230,7 @@ def serve_latency(project: Path, command: list[str], edits: int) -> list[float]:
             page.wait_for_load_state("load")
             page.wait_for_timeout(2000)  # the live-reload script is waiting for the server
             for n in range(edits):
-                marker = f"基准测试第{n + 1}次保存"
+                marker = f"基准测试第{n + 1}次保存{random.randrange(10**9)}"  # never already in the file
                 started = time.perf_counter()
                 article.write_text(article.read_text(encoding="utf-8") + f"\n{marker}。\n", encoding="utf-8")
                 page.wait_for_function(f"document.body && document.body.innerText.includes({json.dumps(marker)})",
