@@ -357,6 +357,10 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--images", type=int, default=2, help="images per article")
     parser.add_argument("--skip-stock", action="store_true")
+    parser.add_argument("--skip-ours", action="store_true", help="stock Material only (its figures do not depend on our code)")
+    parser.add_argument("--from", dest="source", type=Path,
+                        help="an archive generated before (docs/, mkdocs.yml, overrides/, .cache/): copied instead of generating;"
+                             " its image cache is reused, so the first build processes no images")
     parser.add_argument("--load-seconds", type=int, default=30)
     parser.add_argument("--keep", action="store_true", help="keep the generated archive")
     parser.add_argument("--serve-edits", type=int, default=3, help="saves timed in our preview (stock Material: one)")
@@ -366,16 +370,27 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="archive-bench-"))
     try:
         ours, stock = work / "ours", work / "stock"
-        ours.mkdir()
-        generate(ours, args.articles, args.images)
+        if args.source:
+            ours.mkdir()
+            for part in ("docs", "overrides"):
+                shutil.copytree(args.source / part, ours / part)
+            shutil.copy2(args.source / "mkdocs.yml", ours / "mkdocs.yml")
+            if (args.source / ".cache").is_dir():
+                shutil.copytree(args.source / ".cache", ours / ".cache", copy_function=os.link)
+        else:
+            ours.mkdir()
+            generate(ours, args.articles, args.images)
         stock.mkdir()
         stock_project(ours, stock)
-        results = {"ours": measure_builds(ours, [str(BIN / "township-archive"), "build"], "本项目")}
+        results = {}
+        if not args.skip_ours:
+            results["ours"] = measure_builds(ours, [str(BIN / "township-archive"), "build"], "本项目")
         if not args.skip_stock:
             results["stock"] = measure_builds(stock, [str(BIN / "mkdocs"), "build", "-q"], "原版 Material")
         article = f"{SECTIONS[0]}/wenzhang-0005/"
-        with console.status("本项目：预览中保存一篇文章到浏览器刷新"):
-            results["ours"]["serve"] = serve_latency(ours, [str(BIN / "township-archive"), "serve"], args.serve_edits)
+        if not args.skip_ours:
+            with console.status("本项目：预览中保存一篇文章到浏览器刷新"):
+                results["ours"]["serve"] = serve_latency(ours, [str(BIN / "township-archive"), "serve"], args.serve_edits)
         if not args.skip_stock:
             with console.status("原版 Material：预览中保存一篇文章到浏览器刷新"):
                 results["stock"]["serve"] = serve_latency(stock, [str(BIN / "mkdocs"), "serve"], 1)
@@ -392,7 +407,8 @@ def main() -> int:
                     with console.status("wrk：图片"):
                         figures["wrk_image"] = load_test(f"{base}{article}{variant}", args.load_seconds)
         print_table(results, args)
-        (ROOT / "bench" / "last-archive-bench.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+        name = "last-archive-bench.json" if len(results) == 2 else f"last-archive-bench-{next(iter(results))}.json"
+        (ROOT / "bench" / name).write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     finally:
         if args.keep:
             console.print(f"生成的档案保留在 {work}")
