@@ -71,6 +71,9 @@ def shown_files(data: Mapping[str, Any], body: str, source_path: str, body_line:
     return list(dict.fromkeys(path for path in found if path))
 
 
+_DIGESTS: dict[tuple, str] = {}  # picture digests by file identity, for the process's later readings
+
+
 class FileVersions:
     """The version of a file under docs/: the SHA-256 of its bytes and, for a picture, its sidecar's values
     (author, holder: a new photographer is a change); None when it is not a regular file inside docs/.
@@ -112,8 +115,17 @@ class FileVersions:
 
     def _digest(self, path: Path) -> str | None:
         try:
-            with path.open("rb") as stream:
-                return hashlib.file_digest(stream, "sha256").hexdigest()
+            found = os.stat(path)
+            # A file keeps its inode, size and times until it is written or replaced (the change time moves
+            # with any write): the preview, which reads docs/ after every save, hashes only pictures that changed.
+            key = (str(path), found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
+            if (digest := _DIGESTS.get(key)) is None:
+                with path.open("rb") as stream:
+                    digest = hashlib.file_digest(stream, "sha256").hexdigest()
+                if len(_DIGESTS) > 200_000:
+                    _DIGESTS.clear()
+                _DIGESTS[key] = digest
+            return digest
         except OSError:
             return None
 
