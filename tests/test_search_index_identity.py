@@ -17,6 +17,7 @@ import time
 from array import array
 from collections import Counter
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypinyin import Style, lazy_pinyin
@@ -169,6 +170,13 @@ def oracle_build_search_files(documents, simplified):
     return version, shard_count, len(docs), {f"{version}/{p}": c for p, c in files.items()}
 
 
+def written(site, version):
+    """The index files in the site, as `{version}/path: text` (a complete index: its manifest is there)."""
+    folder = site / "search" / version
+    assert (folder / "manifest.json").is_file()
+    return {f"{version}/{path.relative_to(folder).as_posix()}": path.read_bytes().decode() for path in folder.rglob("*.js")}
+
+
 def assert_same_as_oracle(documents, simplified):
     fast = build_search_files(documents, simplified)
     version, shard_count, count, files = oracle_build_search_files(documents, simplified)
@@ -283,9 +291,10 @@ def test_after_edits_the_kept_analyses_give_the_original_index_and_only_edited_a
         for doc in docs:
             collector.add(doc)
         analysed.clear()
-        files = collector.publish(tmp_path / f"site-{len(list(tmp_path.iterdir()))}")
+        site = tmp_path / f"site-{len(list(tmp_path.iterdir()))}"
+        files = collector.publish(site)
         version, _, _, expected = oracle_build_search_files(docs, simplified)
-        assert files.version == version and files.files == expected
+        assert files.version == version and written(site, version) == expected
         return len(analysed)
 
     assert publish_all(archive) == 60
@@ -321,3 +330,50 @@ def test_an_index_already_in_the_site_is_not_written_again_and_becomes_the_newes
     publish.write_search_files(first, tmp_path)
     assert shard.read_text(encoding="utf-8") == "changed"
     assert publish.latest_manifest(tmp_path)["version"] == first.version
+
+
+# --- the index written file by file (a build's publish: nothing kept, terms waiting on disk) --------
+
+
+def publish_once(tmp_path, docs, *, keep=False):
+    collector = publish.SearchCollector(keep=keep)
+    for doc in docs:
+        collector.add(doc)
+    site = tmp_path / "site"
+    return site, collector.publish(site)
+
+
+@pytest.mark.parametrize("groups", [1, 4, 64])  # fewer groups than shards, more, and the default
+def test_a_build_writes_the_index_file_by_file_byte_identical_to_the_original(tmp_path, monkeypatch, groups):
+    monkeypatch.setattr(index_module, "GROUPS", groups)
+    simplified = traditional_to_simplified()
+    docs = many_documents(400)
+    site, files = publish_once(tmp_path, docs)
+    version, shard_count, count, expected = oracle_build_search_files(docs, simplified)
+    assert (files.version, files.shard_count, files.documents) == (version, shard_count, count)
+    assert shard_count > 4
+    assert written(site, version) == expected
+    # Nothing of the work left behind: the version's folder and nothing else.
+    assert [path.name for path in (site / "search").iterdir()] == [version]
+    assert not list((site / "search" / version).glob(".*"))
+
+
+def test_an_empty_archive_and_one_page_are_written_as_the_original_writes_them(tmp_path):
+    simplified = traditional_to_simplified()
+    for n, docs in enumerate(([], [SearchDocument("a/", "曲樟", "曲樟乡的荔枝。")])):
+        site, files = publish_once(tmp_path / str(n), docs)
+        version, _, _, expected = oracle_build_search_files(docs, simplified)
+        assert files.version == version and written(site, version) == expected
+
+
+def test_a_failed_write_leaves_no_half_index_and_the_last_one_stays_the_newest(tmp_path, monkeypatch):
+    site, first = publish_once(tmp_path, many_documents(20, seed=3))
+
+    def broken(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(index_module, "_call", broken)
+    with pytest.raises(OSError):
+        publish_once(tmp_path, many_documents(20, seed=4))
+    assert [path.name for path in (site / "search").iterdir()] == [first.version]
+    assert publish.latest_manifest(site)["version"] == first.version

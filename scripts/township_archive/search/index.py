@@ -24,14 +24,18 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import pickle
 import re
+import shutil
+import tempfile
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, repeat
 from operator import and_, sub
+from pathlib import Path
 
 from .pinyin import pinyin_terms
 from .text import body_term_counts, fold_table, folder, label_terms, runs, term_hash
@@ -89,6 +93,8 @@ def level(tf: int, length: float, average: float, levels: int) -> int:
 # the CPU's cache (at 2,000 articles all postings take tens of megabytes). Buckets by Python's own
 # hash: they only order the work, not the output, and analyses do not outlive the process.
 BUCKETS = 16
+# Groups of terms by the low bits of their shard hash, a power of two: a shard's terms are in one group.
+GROUPS = 64
 
 
 @dataclass(frozen=True, eq=False)
@@ -180,39 +186,6 @@ def _length(folded: str) -> int:
     return sum(map(len, runs(folded)))
 
 
-def postings(analyses: list[Analysis]) -> dict[str, array]:
-    """term -> `doc_id * 256 + body * 16 + title * 2 + label` for each document having it, ascending,
-    delta-encoded. Compact arrays: a large archive has millions of postings. Empties `analyses`: the
-    parts of the analyses nobody keeps are freed a bucket at a time, as the postings grow."""
-    with_text = [a.body_length for a in analyses if a.body_length]
-    body_average = sum(with_text) / len(with_text) if with_text else 1
-    title_average = sum(a.title_length for a in analyses) / len(analyses) if analyses else 1
-    # Each document's postings by frequency (BM25 once per distinct frequency, not once per term), and its title's.
-    weights = []
-    for doc_id, analysis in enumerate(analyses):
-        posting = doc_id * 256
-        body = {tf: posting + level(tf, analysis.body_length, body_average, BODY_LEVELS) * 16 for tf in analysis.frequencies}
-        weights.append((posting, body, level(1, analysis.title_length, title_average, TITLE_LEVELS) * 2))
-    rows = [list(analysis.buckets) for analysis in analyses]
-    analyses.clear()
-    index: dict[str, array] = {}
-    for bucket in range(BUCKETS):
-        part: defaultdict[str, array] = defaultdict(partial(array, "I"))
-        for (posting, body, title), row in zip(weights, rows, strict=True):
-            terms, tfs, labels, titles = row[bucket]
-            row[bucket] = None
-            values = dict(zip(terms.split(" ") if terms else (), map(body.__getitem__, tfs), strict=True))
-            for term in labels:
-                values[term] = values.get(term, posting) | 1
-            for term in titles:
-                values[term] = values.get(term, posting) | title
-            for term, value in values.items():
-                part[term].append(value)
-        # Encoded while the bucket's postings are still in the cache.
-        index.update(zip(part, map(encode, part.values()), strict=True))
-    return index
-
-
 def encode(values: array) -> array:
     """Delta-encode document ids, keeping the field weights in the low eight bits:
     each value minus the previous one's document part."""
@@ -224,45 +197,232 @@ def encode(values: array) -> array:
 def build_search_files(
     documents: Iterable[SearchDocument], simplified: Mapping[str, str], analyser: Analyser | None = None
 ) -> SearchFiles:
-    """The index files; `analyser` (for the same `simplified`) carries analyses over from an earlier build."""
-    if analyser is None:
-        analyser = Analyser(simplified)
-    elif analyser.simplified is not simplified:
-        raise ValueError("the analyser folds with another table")
+    """The index files in memory (tests, benchmarks); `analyser` (for the same `simplified`) carries
+    analyses over from an earlier build. A build publishes with `write_index` instead."""
+    analyser = _checked(analyser, simplified)
     docs = ranked(documents)
-    if analyser.last is not None and analyser.last[0] == docs:
+    if analyser.last is not None and analyser.last[0] == docs and analyser.last[1].files:
         return analyser.last[1]  # the preview rebuilt for a template or a save without changes
-    analyses = [analyser(doc) for doc in docs]
-    index = postings(analyses)
-    analyser.keep_only(docs, len(index))
-    size = sum(map(len, map(str.encode, index))) + 4 * sum(map(len, index.values())) + 4 * len(index)
-    shard_count = 1
-    while shard_count * SHARD_BYTES < size:
-        shard_count *= 2
-    shard_terms: list[list[str]] = [[] for _ in range(shard_count)]
-    for term in index:
-        shard_terms[analyser.term_hash(term) % shard_count].append(term)
-
-    files: dict[str, str] = {}
-    for n, terms in enumerate(shard_terms):
-        terms.sort()  # a shard at a time: the same order as sorting all terms first
-        files[f"t/{n}.js"] = _call("terms", n, {term: index[term].tolist() for term in terms})
-    del index
-    for start in range(0, len(docs), CHUNK):
-        rows = [[d.url, d.title, d.section, d.date_label, list(d.tags)] for d in docs[start : start + CHUNK]]
-        files[f"d/{start // CHUNK}.js"] = _call("docs", start // CHUNK, rows)
-    for doc_id, doc in enumerate(docs):
-        files[f"x/{doc_id}.js"] = _call("text", doc_id, doc.text[:MAX_TEXT])
-    files["fold.js"] = _call("fold", 0, "".join(a + b for a, b in sorted(simplified.items())))
-
-    digest = hashlib.sha256()
-    for path in sorted(files):
-        digest.update(path.encode() + b"\0" + files[path].encode() + b"\0")
-    version = digest.hexdigest()[:12]
-    built = SearchFiles(version, shard_count, len(docs), {f"{version}/{p}": c for p, c in files.items()})
+    sink = _MemorySink()
+    built = _build(docs, simplified, analyser, sink, spill=None)
+    built.files.update((f"{built.version}/{path}", content) for path, content in sink.files.items())
     if analyser.keep:
         analyser.last = (docs, built)
     return built
+
+
+def write_index(
+    documents: Iterable[SearchDocument], simplified: Mapping[str, str], root: Path, analyser: Analyser | None = None
+) -> SearchFiles:
+    """Write the index files into `root/<version>/` (`root` is the site's search/ folder), holding
+    little more than one shard's worth of them: every file goes to disk as soon as it is made (into a
+    folder renamed to the version at the end, the version read back from the files), and the
+    documents' terms wait on disk while the other documents are analysed. The returned files' `files`
+    is empty. An index already complete there is not written again; its manifest is touched (the newest)."""
+    analyser = _checked(analyser, simplified)
+    docs = ranked(documents)
+    last = analyser.last
+    if last is not None and last[0] == docs and _complete(root, last[1].version):
+        return _touch(root, last[1])
+    root.mkdir(parents=True, exist_ok=True)
+    partial_folder = Path(tempfile.mkdtemp(prefix=".partial-", dir=root))
+    try:
+        spill = partial_folder / ".spill"
+        spill.mkdir()
+        sink = _FolderSink(partial_folder)
+        built = _build(docs, simplified, analyser, sink, spill=None if analyser.keep else spill)
+        shutil.rmtree(spill)
+        final = root / built.version
+        if _complete(root, built.version):
+            shutil.rmtree(partial_folder)
+            return _touch(root, built)
+        if final.exists():  # an earlier writer stopped half-way
+            shutil.rmtree(final)
+        partial_folder.rename(final)
+        # Last: a manifest says its index is complete.
+        (final / "manifest.json").write_text(json.dumps(built.manifest), encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(partial_folder, ignore_errors=True)
+        raise
+    if analyser.keep:
+        analyser.last = (docs, built)
+    return built
+
+
+def _checked(analyser: Analyser | None, simplified: Mapping[str, str]) -> Analyser:
+    if analyser is None:
+        return Analyser(simplified)
+    if analyser.simplified is not simplified:
+        raise ValueError("the analyser folds with another table")
+    return analyser
+
+
+def _complete(root: Path, version: str) -> bool:
+    return (root / version / "manifest.json").is_file()
+
+
+def _touch(root: Path, built: SearchFiles) -> SearchFiles:
+    (root / built.version / "manifest.json").touch()  # the newest index again, for latest_manifest
+    return SearchFiles(built.version, built.shard_count, built.documents)
+
+
+class _MemorySink:
+    def __init__(self) -> None:
+        self.files: dict[str, str] = {}
+
+    def write(self, path: str, content: str) -> None:
+        self.files[path] = content
+
+    def contents(self, paths: Iterable[str]) -> Iterator[bytes]:
+        return (self.files[path].encode() for path in paths)
+
+
+class _FolderSink:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.made: set[str] = set()
+
+    def write(self, path: str, content: str) -> None:
+        parent = path.rpartition("/")[0]
+        if parent not in self.made:
+            (self.folder / parent).mkdir(parents=True, exist_ok=True)
+            self.made.add(parent)
+        # Bytes, not text: the version is the hash of exactly these bytes, on every system.
+        (self.folder / path).write_bytes(content.encode())
+
+    def contents(self, paths: Iterable[str]) -> Iterator[bytes]:
+        return ((self.folder / path).read_bytes() for path in paths)
+
+
+def _build(docs: list[SearchDocument], simplified: Mapping[str, str], analyser: Analyser, sink, spill: Path | None) -> SearchFiles:
+    """Write every file of the index of `docs` (ranked) to `sink`; its version is the hash of all of
+    them (paths in order) and does not depend on how they were made."""
+    paths: list[str] = []
+
+    def write(path: str, content: str) -> None:
+        sink.write(path, content)
+        paths.append(path)
+
+    # 1. Each document analysed (its text file written meanwhile), its terms by bucket kept in memory
+    # or, with `spill`, appended to one file per bucket, so that no more than one analysis is held.
+    stores = [(spill / f"{bucket}.pickle").open("wb") for bucket in range(BUCKETS)] if spill else []
+    rows: list[tuple] = []
+    lengths: list[tuple[int, int, frozenset[int]]] = []
+    try:
+        for doc_id, doc in enumerate(docs):
+            analysis = analyser(doc)
+            lengths.append((analysis.body_length, analysis.title_length, analysis.frequencies))
+            if spill:
+                for store, bucket in zip(stores, analysis.buckets, strict=True):
+                    pickle.dump(bucket, store, pickle.HIGHEST_PROTOCOL)
+            else:
+                rows.append(analysis.buckets)
+            write(f"x/{doc_id}.js", _call("text", doc_id, doc.text[:MAX_TEXT]))
+    finally:
+        for store in stores:
+            store.close()
+    for start in range(0, len(docs), CHUNK):
+        chunk = [[d.url, d.title, d.section, d.date_label, list(d.tags)] for d in docs[start : start + CHUNK]]
+        write(f"d/{start // CHUNK}.js", _call("docs", start // CHUNK, chunk))
+    write("fold.js", _call("fold", 0, "".join(a + b for a, b in sorted(simplified.items()))))
+
+    # 2. The postings a bucket of terms at a time, each term with its shard hash, regrouped by the low
+    # bits of that hash (the shards' count, a power of two, is known only when all terms are).
+    weights = _weights(lengths)
+    del lengths
+    groups: list[list[tuple[str, array, array, array]]] = [[] for _ in range(GROUPS)]
+    size = terms_count = 0
+    for bucket in range(BUCKETS):
+        if spill:
+            part = _bucket_postings(weights, _unpickled(spill / f"{bucket}.pickle"))
+            (spill / f"{bucket}.pickle").unlink()
+        else:
+            part = _bucket_postings(weights, (row[bucket] for row in rows))
+        grouped: list[tuple[list[str], array, array, array]] = [([], array("I"), array("I", [0]), array("I")) for _ in range(GROUPS)]
+        for term, values in part.items():
+            found = analyser.term_hash(term)
+            terms, hashes, ends, postings = grouped[found % GROUPS]
+            terms.append(term)
+            hashes.append(found)
+            postings.extend(encode(values))
+            ends.append(len(postings))
+            size += len(term.encode()) + 4 + 4 * len(values)
+        terms_count += len(part)
+        del part
+        for group, (terms, hashes, ends, postings) in enumerate(grouped):
+            entry = (" ".join(terms), hashes, ends, postings)
+            if spill:
+                with (spill / f"g{group}.pickle").open("ab") as store:
+                    pickle.dump(entry, store, pickle.HIGHEST_PROTOCOL)
+            else:
+                groups[group].append(entry)
+    del rows, weights
+    analyser.keep_only(docs, terms_count)
+
+    # 3. The shards, a group (or, with fewer shards than groups, a shard's groups) at a time.
+    shard_count = 1
+    while shard_count * SHARD_BYTES < size:
+        shard_count *= 2
+    for first in range(min(GROUPS, shard_count)):
+        shards: dict[int, dict[str, array]] = {n: {} for n in range(first, shard_count, GROUPS)}
+        for group in range(first, GROUPS, shard_count) if shard_count < GROUPS else (first,):
+            entries = _unpickled(spill / f"g{group}.pickle") if spill else groups[group]
+            for joined, hashes, ends, postings in entries:
+                start = 0
+                for term, found, end in zip(joined.split(" ") if joined else (), hashes, ends[1:], strict=True):
+                    shards[found % shard_count][term] = postings[start:end]
+                    start = end
+            if not spill:
+                groups[group] = []
+        for n, terms in shards.items():
+            write(f"t/{n}.js", _call("terms", n, {term: terms[term].tolist() for term in sorted(terms)}))
+        del shards
+
+    digest = hashlib.sha256()
+    ordered = sorted(paths)
+    for path, content in zip(ordered, sink.contents(ordered), strict=True):
+        digest.update(path.encode() + b"\0" + content + b"\0")
+    return SearchFiles(digest.hexdigest()[:12], shard_count, len(docs))
+
+
+def _unpickled(path: Path) -> Iterator:
+    """The objects pickled one after another into `path` (by this build, a moment ago)."""
+    if not path.exists():
+        return
+    with path.open("rb") as stream:
+        while True:
+            try:
+                yield pickle.load(stream)
+            except EOFError:
+                return
+
+
+def _weights(lengths: list[tuple[int, int, frozenset[int]]]) -> list[tuple[int, dict[int, int], int]]:
+    """Each document's postings by body frequency (BM25 once per distinct frequency, not once per term), and its title's."""
+    with_text = [body for body, _, _ in lengths if body]
+    body_average = sum(with_text) / len(with_text) if with_text else 1
+    title_average = sum(title for _, title, _ in lengths) / len(lengths) if lengths else 1
+    weights = []
+    for doc_id, (body_length, title_length, frequencies) in enumerate(lengths):
+        posting = doc_id * 256
+        body = {tf: posting + level(tf, body_length, body_average, BODY_LEVELS) * 16 for tf in frequencies}
+        weights.append((posting, body, level(1, title_length, title_average, TITLE_LEVELS) * 2))
+    return weights
+
+
+def _bucket_postings(weights: list[tuple[int, dict[int, int], int]], rows: Iterable[tuple]) -> dict[str, array]:
+    """term -> `doc_id * 256 + body * 16 + title * 2 + label` for each document having it, ascending,
+    for the terms of one bucket (`rows`: each document's part of that bucket, in order)."""
+    part: defaultdict[str, array] = defaultdict(partial(array, "I"))
+    for (posting, body, title), (terms, tfs, labels, titles) in zip(weights, rows, strict=True):
+        values = dict(zip(terms.split(" ") if terms else (), map(body.__getitem__, tfs), strict=True))
+        for term in labels:
+            values[term] = values.get(term, posting) | 1
+        for term in titles:
+            values[term] = values.get(term, posting) | title
+        for term, value in values.items():
+            part[term].append(value)
+    return part
 
 
 def _call(kind: str, key: int, data) -> str:

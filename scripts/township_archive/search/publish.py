@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..hanzi import traditional_to_simplified
-from .index import Analyser, SearchDocument, SearchFiles, build_search_files
+from .index import Analyser, SearchDocument, SearchFiles, write_index
 
 # MkDocs' preview server makes new plugins, and so a new collector, for every rebuild; the analyses
 # of the documents that did not change are kept here, so that a rebuild analyses only the edited one.
@@ -35,17 +35,17 @@ class SearchCollector:
             self.documents.append(document)
 
     def publish(self, site_dir: Path) -> SearchFiles:
-        """Write the shards and their manifest under site_dir/search/<version>/."""
+        """Write the shards and their manifest under site_dir/search/<version>/ (file by file: a build
+        holds little more than its documents while it writes them)."""
         simplified = traditional_to_simplified()
         global _published
         _published += 1
         keep = self.keep if self.keep is not None else _published > 1
-        files = build_search_files(self.documents, simplified, shared_analyser(simplified) if keep else None)
-        write_search_files(files, site_dir)
-        return files
+        return write_index(self.documents, simplified, site_dir / "search", shared_analyser(simplified) if keep else None)
 
 
 def write_search_files(files: SearchFiles, site_dir: Path) -> None:
+    """Files built in memory (`build_search_files`) into the site, as `write_index` writes them."""
     root = site_dir / "search"
     manifest = root / files.version / "manifest.json"
     if manifest.is_file():  # written whole by an earlier build: the version is the hash of every file, the manifest comes last
@@ -54,7 +54,7 @@ def write_search_files(files: SearchFiles, site_dir: Path) -> None:
     for folder in {root / path.rpartition("/")[0] for path in files.files}:
         folder.mkdir(parents=True, exist_ok=True)
     for path, content in files.files.items():
-        (root / path).write_text(content, encoding="utf-8")
+        (root / path).write_bytes(content.encode())
     # Last: a manifest says its index is complete.
     manifest.write_text(json.dumps(files.manifest), encoding="utf-8")
 
