@@ -38,7 +38,21 @@ class MediaSpec:
     max_pixels: int = DEFAULT_MAX_MEGAPIXELS * 1_000_000
 
     def fingerprint(self) -> str:
-        return json.dumps({**asdict(self), "version": PIPELINE_VERSION}, sort_keys=True)
+        return _spec_fingerprint(self)
+
+
+_FINGERPRINTS: dict[int, tuple[MediaSpec, str]] = {}
+
+
+def _spec_fingerprint(spec: MediaSpec) -> str:
+    # Part of every picture's cache key: worked out once per settings object, not once per picture
+    # (the spec holds a dict, so it is remembered by identity, with the object kept alive beside it).
+    found = _FINGERPRINTS.get(id(spec))
+    if found is None or found[0] is not spec:
+        if len(_FINGERPRINTS) > 64:
+            _FINGERPRINTS.clear()
+        found = _FINGERPRINTS[id(spec)] = spec, json.dumps({**asdict(spec), "version": PIPELINE_VERSION}, sort_keys=True)
+    return found[1]
 
 
 @dataclass(frozen=True)

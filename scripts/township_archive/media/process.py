@@ -96,12 +96,16 @@ def _run(job: Job) -> tuple[str, ProcessedImage | None, tuple[str, str, str] | N
         return job.source, None, ("image-failed", f"处理图片时出错：{type(error).__name__}: {error}", "请换一张图片或重新导出。")
 
 
+_LOADED: dict[tuple[str, str], ProcessedImage] = {}
+
+
 class MediaCache:
     """Variants by key under `root`, and a memo of source hashes by (size, mtime)."""
 
     def __init__(self, root: Path):
         self.root = root
         self.index_path = root / "sources.json"
+        self.changed = False
         try:
             self.index: dict[str, list] = json.loads(self.index_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -114,20 +118,32 @@ class MediaCache:
             return memo[2]
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         self.index[str(path)] = [stat.st_size, stat.st_mtime_ns, digest]
+        self.changed = True
         return digest
 
     def dir_for(self, key: str) -> Path:
         return self.root / key[:2] / key
 
     def load(self, key: str) -> ProcessedImage | None:
+        # An entry is written once under its key and never changed: the preview, which looks up every
+        # picture after each save, reads each manifest once per process.
+        memo = (str(self.root), key)
+        if (found := _LOADED.get(memo)) is not None and self.dir_for(key).is_dir():  # unless the cache was cleared
+            return found
         try:
-            return ProcessedImage.from_json((self.dir_for(key) / "manifest.json").read_text(encoding="utf-8"))
+            found = ProcessedImage.from_json((self.dir_for(key) / "manifest.json").read_text(encoding="utf-8"))
         except (OSError, ValueError, TypeError, KeyError):
             return None
+        if len(_LOADED) > 100_000:
+            _LOADED.clear()
+        _LOADED[memo] = found
+        return found
 
     def save_index(self) -> None:
         # A memo of source hashes: losing it in a power cut only costs hashing the sources again.
-        write_atomically(self.index_path, json.dumps(self.index, sort_keys=True), fsync=False)
+        if self.changed or not self.index_path.exists():
+            write_atomically(self.index_path, json.dumps(self.index, sort_keys=True), fsync=False)
+            self.changed = False
 
 
 @dataclass
