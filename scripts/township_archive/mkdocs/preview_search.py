@@ -2,10 +2,12 @@
 
 At 2,000 articles the index is some 3,000 files and seconds of work; the preview shows a saved page
 without waiting for it. The pages are written, Material's index file points at the newest complete
-index already in the site, the browser reloads; meanwhile a process on the other core writes the new
-index and points at it. A save while it works stops it (its index would be stale): the index follows
-once the writer pauses. An index is complete when its manifest.json is written (last); incomplete ones
-and all but the newest two complete ones are removed.
+index already in the site, the browser reloads; meanwhile one long-lived process on the other core
+writes the new index and points at it. That process keeps every document's analysis between saves,
+so a save costs it the edited article's analysis and the assembly, not the whole archive's analysis.
+Saves that come while it works wait in its queue; it skips to the newest (older ones would be stale).
+An index is complete when its manifest.json is written (last); incomplete ones and all but the newest
+two complete ones are removed.
 """
 
 from __future__ import annotations
@@ -13,14 +15,18 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import queue
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-from ..search.index import SearchDocument
-from ..search.publish import SearchCollector, latest_manifest
+from ..hanzi import traditional_to_simplified
+from ..search.index import SearchDocument, write_index
+from ..search.publish import latest_manifest, shared_analyser
 from .search import point_material_index
+
+KEPT_INDEXES = 2  # the newest, and the one before for a page loaded while the newest was written
 
 
 def _context():
@@ -34,58 +40,116 @@ def complete_indexes(site: Path) -> tuple[str, ...]:
     return tuple(f"search/{manifest.parent.name}/" for manifest in (site / "search").glob("*/manifest.json"))
 
 
-class PreviewSearch:
-    def __init__(self) -> None:
-        self.process = None
-        self.batch: Path | None = None
+class _Writer:
+    """The writer process, its queue of batches (sequence number, site, documents' file; None: end)
+    and its queue of the sequence numbers it is done with (published or skipped)."""
 
+    def __init__(self) -> None:
+        context = _context()
+        self.requests = context.Queue()
+        self.done = context.Queue()
+        self.process = context.Process(target=serve_batches, args=(self.requests, self.done), daemon=True)
+        self.process.start()
+        self.submitted = self.finished = 0
+
+    def submit(self, site: Path, batch: Path) -> None:
+        self.submitted += 1
+        self.requests.put((self.submitted, str(site), str(batch)))
+
+    def wait(self) -> None:
+        while self.finished < self.submitted and self.process.is_alive():
+            try:
+                self.finished = max(self.finished, self.done.get(timeout=0.5))
+            except queue.Empty:
+                continue
+
+    def close(self) -> None:
+        if self.process.is_alive():
+            self.requests.put(None)
+            self.process.join(timeout=1)
+            if self.process.is_alive():  # still writing an index nobody will see: the preview is closing
+                self.process.terminate()
+                self.process.join()
+        self.requests.close()
+        self.done.close()
+
+
+# One writer for the preview process (MkDocs may make new plugins, and so new PreviewSearch, for a build).
+_writer: _Writer | None = None
+
+
+class PreviewSearch:
     def start(self, site: Path, documents: list[SearchDocument]) -> bool:
-        """Point the site at its newest complete index and write the new one in the background;
+        """Point the site at its newest complete index and have the writer write the new one;
         False when the site has no index yet (the caller writes one now)."""
-        self.stop()
+        global _writer
         if (manifest := latest_manifest(site)) is None:
             return False
         point_material_index(site, manifest)
-        # Through a file: handing megabytes of documents down the new process's pipe kept the preview waiting.
+        # Through a file: handing megabytes of documents down a pipe kept the preview waiting.
         with tempfile.NamedTemporaryFile("wb", prefix="township-archive-search-", suffix=".pickle", delete=False) as batch:
             pickle.dump(documents, batch, protocol=pickle.HIGHEST_PROTOCOL)
-        self.batch = Path(batch.name)
-        self.process = _context().Process(target=publish_index, args=(str(site), batch.name), daemon=True)
-        self.process.start()
+        if _writer is None or not _writer.process.is_alive():
+            _writer = _Writer()
+        _writer.submit(site, Path(batch.name))
         return True
 
     def stop(self) -> None:
-        """Stop a writer still at work: a newer save makes its index stale."""
-        if self.process is not None:
-            if self.process.is_alive():
-                self.process.terminate()
-            self.process.join()
-            self.process = None
-        if self.batch is not None:
-            self.batch.unlink(missing_ok=True)  # a writer stopped before it read its documents
-            self.batch = None
+        """A build starts: nothing to stop. The writer goes on; a newer save's documents supersede
+        whatever still waits in its queue, and an index it finishes meanwhile is replaced by the next."""
 
     def wait(self) -> None:
-        if self.process is not None:
-            self.process.join()
-        self.stop()
+        """Until the documents of the last `start` are published (or the writer is gone)."""
+        if _writer is not None:
+            _writer.wait()
+
+    def close(self) -> None:
+        """End the writer (the preview stops); what it has not written yet is dropped."""
+        global _writer
+        if _writer is not None:
+            _writer.close()
+            _writer = None
 
 
-def publish_index(site_dir: str, batch: str) -> None:
-    site = Path(site_dir)
+def serve_batches(requests, done) -> None:
+    """The writer's loop: take the newest batch waiting (skipping older ones), publish it, repeat;
+    None ends it (after the newest batch before it)."""
+    while True:
+        pending = [requests.get()]
+        while pending[-1] is not None:
+            try:
+                pending.append(requests.get_nowait())
+            except queue.Empty:
+                break
+        closing = pending[-1] is None
+        batches = [request for request in pending if request is not None]
+        newest = batches.pop() if batches else None
+        for number, _, batch in batches:
+            Path(batch).unlink(missing_ok=True)
+            done.put(number)
+        if newest is not None:
+            number, site, batch = newest
+            publish_batch(Path(site), Path(batch))
+            done.put(number)
+        if closing:
+            return
+
+
+def publish_batch(site: Path, batch: Path) -> None:
+    """Write the index of the documents in `batch` (then removed), point Material's index at it and
+    remove all indexes but the newest complete ones."""
     try:
-        with open(batch, "rb") as stream:
+        with batch.open("rb") as stream:
             documents: list[SearchDocument] = pickle.load(stream)  # written by this preview (start) a moment ago
         os.unlink(batch)
-        before = latest_manifest(site)
-        collector = SearchCollector()
-        for document in documents:
-            collector.add(document)
-        files = collector.publish(site)
+        simplified = traditional_to_simplified()
+        files = write_index(documents, simplified, site / "search", shared_analyser(simplified))
         point_material_index(site, files.manifest)
-        keep = {files.version, before["version"] if before else ""}
+        manifests = sorted((site / "search").glob("*/manifest.json"), key=lambda p: p.stat().st_mtime)
+        keep = {files.version, *(manifest.parent.name for manifest in manifests[-KEPT_INDEXES:])}
         for folder in (site / "search").iterdir():
             if folder.is_dir() and folder.name not in keep:
                 shutil.rmtree(folder, ignore_errors=True)
     except Exception as error:  # noqa: BLE001 - the preview goes on with the last index
+        batch.unlink(missing_ok=True)
         sys.stderr.write(f"警告：预览的搜索索引没有更新（{type(error).__name__}：{error}），搜索仍用上一次的索引。\n")
