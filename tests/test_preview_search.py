@@ -92,3 +92,21 @@ def test_the_writer_process_publishes_the_last_save_and_wait_returns_after_it(tm
     finally:
         preview.close()
     assert not process.is_alive()
+
+
+def test_the_writer_makes_its_index_beside_the_site_so_a_build_clearing_the_site_cannot_break_it(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    seen = []
+    real = preview_search.write_index
+
+    def watched(*args, work=None, **kwargs):
+        seen.append(work)
+        return real(*args, work=work, **kwargs)
+
+    monkeypatch.setattr(preview_search, "write_index", watched)
+    requests, done = queue.Queue(), queue.Queue()
+    requests.put((1, str(site), str(batch(many_documents(5)))))
+    requests.put(None)
+    serve_batches(requests, done)
+    assert seen == [tmp_path] and pointed_at(site) == version(many_documents(5))
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]  # nothing left beside it

@@ -143,7 +143,8 @@ def publish_batch(site: Path, batch: Path) -> None:
             documents: list[SearchDocument] = pickle.load(stream)  # written by this preview (start) a moment ago
         os.unlink(batch)
         simplified = traditional_to_simplified()
-        files = write_index(documents, simplified, site / "search", shared_analyser(simplified))
+        # Made beside the site, not in it: the preview's builds clear what the site does not keep.
+        files = write_index(documents, simplified, site / "search", shared_analyser(simplified), work=site.parent)
         point_material_index(site, files.manifest)
         manifests = sorted((site / "search").glob("*/manifest.json"), key=lambda p: p.stat().st_mtime)
         keep = {files.version, *(manifest.parent.name for manifest in manifests[-KEPT_INDEXES:])}

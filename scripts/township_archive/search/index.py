@@ -212,20 +212,23 @@ def build_search_files(
 
 
 def write_index(
-    documents: Iterable[SearchDocument], simplified: Mapping[str, str], root: Path, analyser: Analyser | None = None
+    documents: Iterable[SearchDocument], simplified: Mapping[str, str], root: Path, analyser: Analyser | None = None,
+    *, work: Path | None = None,
 ) -> SearchFiles:
     """Write the index files into `root/<version>/` (`root` is the site's search/ folder), holding
     little more than one shard's worth of them: every file goes to disk as soon as it is made (into a
     folder renamed to the version at the end, the version read back from the files), and the
     documents' terms wait on disk while the other documents are analysed. The returned files' `files`
-    is empty. An index already complete there is not written again; its manifest is touched (the newest)."""
+    is empty. An index already complete there is not written again; its manifest is touched (the newest).
+    `work`: where that folder is made (default `root`; on the same file system), when something else
+    may clear `root` meanwhile (the preview's builds, while its writer works)."""
     analyser = _checked(analyser, simplified)
     docs = ranked(documents)
     last = analyser.last
     if last is not None and last[0] == docs and _complete(root, last[1].version):
         return _touch(root, last[1])
     root.mkdir(parents=True, exist_ok=True)
-    partial_folder = Path(tempfile.mkdtemp(prefix=".partial-", dir=root))
+    partial_folder = Path(tempfile.mkdtemp(prefix=".partial-" if work is None else ".township-archive-search-", dir=work or root))
     try:
         spill = partial_folder / ".spill"
         spill.mkdir()
@@ -235,12 +238,14 @@ def write_index(
         final = root / built.version
         if _complete(root, built.version):
             shutil.rmtree(partial_folder)
-            return _touch(root, built)
-        if final.exists():  # an earlier writer stopped half-way
-            shutil.rmtree(final)
-        partial_folder.rename(final)
-        # Last: a manifest says its index is complete.
-        (final / "manifest.json").write_text(json.dumps(built.manifest), encoding="utf-8")
+            _touch(root, built)
+        else:
+            if final.exists():  # an earlier writer stopped half-way
+                shutil.rmtree(final)
+            root.mkdir(parents=True, exist_ok=True)
+            shutil.move(partial_folder, final)  # a rename on one file system
+            # Last: a manifest says its index is complete.
+            (final / "manifest.json").write_text(json.dumps(built.manifest), encoding="utf-8")
     except BaseException:
         shutil.rmtree(partial_folder, ignore_errors=True)
         raise
