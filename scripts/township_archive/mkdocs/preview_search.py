@@ -17,6 +17,7 @@ import os
 import pickle
 import queue
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -48,28 +49,41 @@ class _Writer:
         context = _context()
         self.requests = context.Queue()
         self.done = context.Queue()
-        self.process = context.Process(target=serve_batches, args=(self.requests, self.done), daemon=True)
+        self.process = context.Process(target=_writer_main, args=(self.requests, self.done), daemon=True)
         self.process.start()
         self.submitted = self.finished = 0
+        self.batches: dict[int, Path] = {}  # submitted, not yet done with
 
     def submit(self, site: Path, batch: Path) -> None:
+        # Read what it is done with so far: unread answers would fill the pipe and hold the writer at its end.
+        while self._collect(timeout=0):
+            pass
         self.submitted += 1
+        self.batches[self.submitted] = batch
         self.requests.put((self.submitted, str(site), str(batch)))
 
     def wait(self) -> None:
         while self.finished < self.submitted and self.process.is_alive():
-            try:
-                self.finished = max(self.finished, self.done.get(timeout=0.5))
-            except queue.Empty:
-                continue
+            self._collect(timeout=0.5)
+
+    def _collect(self, timeout: float) -> bool:
+        try:
+            number = self.done.get(timeout=timeout) if timeout else self.done.get_nowait()
+        except queue.Empty:
+            return False
+        self.finished = max(self.finished, number)
+        self.batches.pop(number, None)
+        return True
 
     def close(self) -> None:
         if self.process.is_alive():
             self.requests.put(None)
             self.process.join(timeout=1)
             if self.process.is_alive():  # still writing an index nobody will see: the preview is closing
-                self.process.terminate()
+                self.process.terminate()  # it removes its unfinished index (_writer_main)
                 self.process.join()
+        for batch in self.batches.values():  # saves it never took
+            batch.unlink(missing_ok=True)
         self.requests.close()
         self.done.close()
 
@@ -109,6 +123,12 @@ class PreviewSearch:
         if _writer is not None:
             _writer.close()
             _writer = None
+
+
+def _writer_main(requests, done) -> None:
+    # Terminated (the preview closing): unwind, so that write_index removes its unfinished folder.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    serve_batches(requests, done)
 
 
 def serve_batches(requests, done) -> None:
