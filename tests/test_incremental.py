@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -101,6 +102,46 @@ def change_slug(project: Project) -> None:
     review(project, "kejia-wenhua/ling-yi-pian.md")
 
 
+def links_a_scanner_of_lines_misses(project: Project) -> None:
+    # A shortcut reference, a link broken over two lines and a footnote written without spaces, as Chinese is.
+    path = project.docs / "kejia-wenhua/kejia-xinsu.md"
+    path.write_text(path.read_text(encoding="utf-8") + (
+        "\n另见[新来的文章]。\n\n[新来的文章]: ../dangjian/xin-wenzhang.md\n"
+        "\n参看[新来\n的文章](../dangjian/xin-wenzhang.md)。\n"
+        "\n详见注释[^1]。\n\n[^1]: 参见[新来的文章](../dangjian/xin-wenzhang.md)。\n"
+    ), encoding="utf-8")
+    review(project, "kejia-wenhua/kejia-xinsu.md")
+
+
+def rename_what_they_link_to(project: Project) -> None:
+    # The linking article's file does not change; its three links must follow the new address.
+    set_field(project, "dangjian/xin-wenzhang.md", "slug", "xin-wenzhang-gaiming")
+    review(project, "dangjian/xin-wenzhang.md")
+
+
+def retitle_about(project: Project) -> None:
+    # 关于 names itself in the navigation: every page's tabs show its title.
+    path = project.docs / "about.md"
+    path.write_text(re.sub(r"(?m)^title: .*$", "title: 关于本站（新）", path.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+
+
+def describe_from_environment(project: Project) -> None:
+    # mkdocs.yml takes a value from the environment: the file's bytes stay the same when the value changes.
+    config = project.root / "mkdocs.yml"
+    config.write_text(re.sub(r"(?m)^site_description: .*$", "site_description: !ENV [TA_TEST_DESCRIPTION, 原来的描述]",
+                             config.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+
+
+def change_the_environment(project: Project) -> None:
+    os.environ["TA_TEST_DESCRIPTION"] = "环境变量给的新描述"
+
+
+def tamper_with_the_search_index(project: Project) -> None:
+    # Someone edits a file of the published index: the next build must not keep it.
+    shard = next((project.root / "site/search").glob("*/d/0.js"))
+    shard.write_text(shard.read_text(encoding="utf-8") + "\n// changed by hand\n", encoding="utf-8")
+
+
 def delete_article(project: Project) -> None:
     (project.docs / "jiafeng-jiaxun/wojia-woyuan-wocun.md").unlink()
 
@@ -127,13 +168,16 @@ def edit_template(project: Project) -> None:
 
 # Two series (the test workers run them side by side); each edit is checked against a clean build.
 EDITS = {
-    "articles": [edit_title, edit_tags, edit_date, new_articles, move_section, change_slug],
-    "files": [delete_article, change_image, credit_image, edit_villages, edit_template],
+    "articles": [edit_title, edit_tags, edit_date, new_articles, move_section, change_slug, links_a_scanner_of_lines_misses,
+                 rename_what_they_link_to],
+    "files": [delete_article, change_image, credit_image, edit_villages, retitle_about, describe_from_environment,
+              change_the_environment, tamper_with_the_search_index, edit_template],
 }
 
 
 @pytest.mark.parametrize("series", EDITS)
-def test_every_edit_builds_what_a_clean_build_builds(project: Project, series: str):
+def test_every_edit_builds_what_a_clean_build_builds(project: Project, series: str, monkeypatch):
+    monkeypatch.delenv("TA_TEST_DESCRIPTION", raising=False)  # change_the_environment sets it; monkeypatch restores
     first = project.cli_in_process("build")
     assert first.returncode == 0, first.output
     again = project.cli_in_process("build")
@@ -145,12 +189,14 @@ def test_every_edit_builds_what_a_clean_build_builds(project: Project, series: s
         result = project.cli_in_process("build")
         assert result.returncode == 0, f"{edit.__name__}: {result.output}"
         changed, kept = rendered(result.output)
-        if edit is edit_template:
-            assert kept == 0, result.output  # a template change redraws every page
+        if edit in (edit_template, retitle_about, describe_from_environment, change_the_environment):
+            assert kept == 0, result.output  # what every page prints changed: every page is drawn again
         else:
             assert kept > 0, f"{edit.__name__} rebuilt every page: {result.output}"
         if edit in (credit_image, edit_villages):  # no page's search document changed: the last index is linked
             assert "搜索索引：没有变化" in result.output, result.output
+        if edit is tamper_with_the_search_index:
+            assert "搜索索引：没有变化" not in result.output, result.output
         clean_build(project, project.root / "clean")
         assert differences(project.root / "site", project.root / "clean") == [], edit.__name__
 
@@ -169,6 +215,26 @@ def test_a_failed_build_leaves_the_last_site_and_the_next_build_keeps_from_it(pr
     assert "未经审核的标题" in page.read_text(encoding="utf-8")
     clean_build(project, project.root / "clean")
     assert differences(project.root / "site", project.root / "clean") == []
+
+
+def test_a_link_to_a_heading_that_went_away_stops_the_next_build_too(project: Project):
+    """With `validation: anchors: warn`, MkDocs warns about a link to a missing heading after all pages are read."""
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nvalidation:\n  anchors: warn\n", encoding="utf-8")
+    path = project.docs / "kejia-wenhua/kejia-xinsu.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n项目见[这里](../dangjian/chanye-fazhan.md#lin-ye-he-guo-ye-bing-jin)。\n",
+                    encoding="utf-8")
+    review(project, "kejia-wenhua/kejia-xinsu.md")
+    assert project.cli_in_process("build").returncode == 0
+    target = project.docs / "dangjian/chanye-fazhan.md"
+    target.write_text(target.read_text(encoding="utf-8").replace("## 林业和果业并进", "## 林业果业齐头并进"), encoding="utf-8")
+    review(project, "dangjian/chanye-fazhan.md")
+    first = project.cli_in_process("build")
+    assert first.returncode == 1 and "lin-ye-he-guo-ye-bing-jin" in first.output, first.output
+    # Shown once with --no-strict, the warning still stops the next strict build, which keeps the page.
+    assert project.cli_in_process("build", "--no-strict").returncode == 0
+    again = project.cli_in_process("build")
+    assert again.returncode == 1 and "lin-ye-he-guo-ye-bing-jin" in again.output, again.output
 
 
 def test_a_warning_of_a_kept_page_still_stops_a_strict_build(project: Project):

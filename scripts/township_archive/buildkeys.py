@@ -17,12 +17,13 @@ from __future__ import annotations
 import dataclasses
 import enum
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
 from pathlib import Path, PurePath
 from types import FunctionType
 
-from .content.markdown_scan import is_external, links, resolve
+from .content.markdown_scan import is_external, resolve
 from .content.model import Article
 from .listings import ListingKind, ListingPage
 from .plan import SitePlan
@@ -102,10 +103,13 @@ def files_digest(paths: Iterable[Path]) -> str:
 def site_digest(plan: SitePlan, view: SiteView, engine: Mapping[str, object]) -> str:
     """What every page prints or is drawn with. `engine`: the engine's own inputs (versions, the
     digest of the template folders and of the configuration file, the site address the preview serves at)."""
+    docs = plan.settings.docs_dir
     return stable_digest(
         engine,
         plan.settings,
         plan.nav,
+        # Pages of the navigation that name themselves (home, 关于): their titles are in every page's tabs.
+        [(entry.source, _bytes(docs / entry.source)) for entry in plan.nav if entry.title is None],
         plan.csp_meta,
         view.copyright_years,
         view.rights_url,
@@ -151,8 +155,7 @@ class _Sources:
         return found
 
     def file(self, source: str) -> bytes | None:
-        path = self.docs / source
-        return path.read_bytes() if path.is_file() else None
+        return _bytes(self.docs / source)
 
     def target(self, source: str) -> tuple[str, str, bool]:
         """Where a page linking to `source` sends the reader, and whether anything is there."""
@@ -180,6 +183,10 @@ def _article_record(article: Article) -> str:
     return found
 
 
+def _bytes(path: Path) -> bytes | None:
+    return path.read_bytes() if path.is_file() else None
+
+
 def _pictures(plan: SitePlan, sources: Iterable[str | None]) -> list[tuple]:
     library = plan.library
     return [(s, library.get(s), library.credits.get(s)) for s in sources if s]
@@ -191,12 +198,28 @@ def _links(sources: _Sources, found: ArticleLinks | None) -> tuple | None:
     return sources.article(found.newer), sources.article(found.older), [sources.article(a) for a in found.related]
 
 
+# Anything in a body that may be a relative link to a file: Markdown has more ways to write a link
+# (references, footnotes, links broken over lines) than a scanner of lines sees, and MkDocs resolves them all.
+# A word with an ASCII extension, outside brackets, quotes and spaces; the part after # names a heading.
+_LINK_LIKE = re.compile(r"""[^\s()<>\[\]"'`|]+?\.[A-Za-z0-9]{1,8}(?:#[^\s()<>\[\]"'`|]*)?(?=[\s()<>\[\]"'`|]|$)""")
+
+
+def link_targets(body: str, source: str) -> list[tuple[str, bool]]:
+    """Docs paths the body may link to, each with whether the link names a heading there: a generous
+    superset of what MkDocs resolves (a word that is no link costs a look-up, a link missed a stale page)."""
+    found: dict[str, bool] = {}
+    for word in _LINK_LIKE.findall(body):
+        if is_external(word) or word.startswith(("#", "mailto:", "tel:")):
+            continue
+        path, _, anchor = word.partition("#")
+        if (target := resolve(path, source)) is not None and target != ".":
+            found[target] = found.get(target, False) or bool(anchor)
+    return sorted(found.items())
+
+
 def _article_digest(plan: SitePlan, view: SiteView, site: str, sources: _Sources, article: Article) -> str:
     source = article.source_path
-    targets = sorted({
-        target for link in links(article.body, article.body_line)
-        if not is_external(link.target) and link.target.partition("#")[0] and (target := resolve(link.target, source))
-    })
+    targets = link_targets(article.body, source)
     # The rights box, citation and credits are computed from the article, its pictures and the site's rights.
     return stable_digest(
         site,
@@ -206,7 +229,8 @@ def _article_digest(plan: SitePlan, view: SiteView, site: str, sources: _Sources
         [(tag, view.tag_urls.get(tag)) for tag in article.tags],
         [sources.village(view, name) for name in article.villages],
         _pictures(plan, [*plan.library.article_images.get(source, ()), article.cover]),
-        [sources.target(target) for target in targets],
+        # Where each link leads; for a link to a heading, the page it names (its headings may change).
+        [(sources.target(target), sources.file(target) if anchor else None) for target, anchor in targets],
     )
 
 

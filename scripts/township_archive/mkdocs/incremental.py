@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -51,7 +52,8 @@ class BuildRecord:
     outputs: dict[str, Output] = field(default_factory=dict)  # site path -> key and file state
     search: dict[str, SearchDocument | None] = field(default_factory=dict)  # page source -> its search document
     warnings: dict[str, list[tuple[str, int, str]]] = field(default_factory=dict)  # page source -> (logger, level, text)
-    search_manifest: dict | None = None  # the search index the build wrote (search/<version>/)
+    search_manifest: dict | None = None  # the search index the build wrote (search/<version>/) ...
+    search_files: dict[str, list[int]] = field(default_factory=dict)  # ... and its files' sizes and times
 
     def to_json(self) -> str:
         return json.dumps({
@@ -61,6 +63,7 @@ class BuildRecord:
             "search": {src: dataclasses.asdict(doc) if doc else None for src, doc in self.search.items()},
             "warnings": self.warnings,
             "search_manifest": self.search_manifest,
+            "search_files": self.search_files,
         }, ensure_ascii=False)
 
     @classmethod
@@ -74,6 +77,7 @@ class BuildRecord:
             search={src: _document(doc) if doc else None for src, doc in data["search"].items()},
             warnings={src: [tuple(w) for w in found] for src, found in data["warnings"].items()},
             search_manifest=data.get("search_manifest"),
+            search_files=data.get("search_files", {}),
         )
 
     @classmethod
@@ -195,7 +199,18 @@ def new_record(
         except OSError:
             continue
         outputs[dest] = Output(key, found.st_size, found.st_mtime_ns)
-    return BuildRecord(engine, outputs, search, warnings, search_manifest)
+    index = site / "search" / search_manifest["version"] if search_manifest else None
+    return BuildRecord(engine, outputs, search, warnings, search_manifest, folder_state(index) if index else {})
+
+
+def folder_state(folder: Path) -> dict[str, list[int]]:
+    """Every file under `folder` with its size and modification time."""
+    state = {}
+    for root, _dirs, names in os.walk(folder):
+        for name in names:
+            found = os.stat(os.path.join(root, name))
+            state[os.path.relpath(os.path.join(root, name), folder).replace(os.sep, "/")] = [found.st_size, found.st_mtime_ns]
+    return state
 
 
 def link_folder(source: Path, target: Path) -> bool:
@@ -212,6 +227,9 @@ def link_folder(source: Path, target: Path) -> bool:
     return True
 
 
+_LINKING_PAGE = re.compile(r"Doc file '(.+?)' contains a link")
+
+
 class PageWarnings(logging.Handler):
     """Collects the warnings logged while one page is read or rendered, by the page's source."""
 
@@ -221,8 +239,13 @@ class PageWarnings(logging.Handler):
         self.found: dict[str, list[tuple[str, int, str]]] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
-        if self.current is not None:
-            self.found.setdefault(self.current, []).append((record.name, record.levelno, record.getMessage()))
+        message = record.getMessage()
+        page = self.current
+        # MkDocs checks links to headings after every page is read, outside any page: the message names the page.
+        if page is None and (named := _LINKING_PAGE.match(message)):
+            page = named[1]
+        if page is not None:
+            self.found.setdefault(page, []).append((record.name, record.levelno, message))
 
 
 def replay(warnings: Iterable[tuple[str, int, str]]) -> None:

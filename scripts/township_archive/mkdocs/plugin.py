@@ -11,6 +11,7 @@ import html
 import logging
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -23,7 +24,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from ..buildkeys import files_digest, page_digests, site_digest
+from ..buildkeys import files_digest, page_digests, site_digest, stable_digest
 from ..content.loader import LoadMemo
 from ..links import ExternalLinkExtension
 from ..media.figures import FigureContext, FigureExtension
@@ -192,7 +193,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         templates = [Path(d) for d in config.theme.dirs if not Path(d).resolve().is_relative_to(incremental.THEME_DIR)]
         site_key = site_digest(self.plan, self.view, {
             "engine": engine, "templates": files_digest(templates), "config": files_digest([Path(config.config_file_path)]),
-            "site_url": config.site_url, "directory_urls": config.use_directory_urls,
+            # As loaded, too: mkdocs.yml may take values from the environment (!ENV) or from a file it inherits.
+            "loaded": _loaded_configuration(config),
         })
         pages = page_digests(self.plan, self.view, site_key)
         # Pages of the navigation written by staff are always drawn: their metadata shows in every page's menu.
@@ -356,7 +358,10 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         if self.keep_from is None or manifest is None or self.search_documents != self.record.search:
             return False
         folder = f"search/{manifest['version']}"
-        if not (self.keep_from / folder / "manifest.json").is_file() or not incremental.link_folder(self.keep_from / folder, site / folder):
+        # Only files exactly as that build wrote them (none changed, none missing or added).
+        if not self.record.search_files or incremental.folder_state(self.keep_from / folder) != self.record.search_files:
+            return False
+        if not incremental.link_folder(self.keep_from / folder, site / folder):
             return False
         self.search_manifest = manifest
         log.info(f"搜索索引：没有变化，沿用上次的索引（{manifest['documents']} 篇）")
@@ -444,6 +449,30 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         errors = count_errors(problems)
         if errors:
             raise PluginError(f"{what}未通过：共 {errors} 处错误，请按上面的提示修改后重新构建。已发布的网站没有被改动。")
+
+
+# Not what pages are made of: where this build writes, how strict it is, the preview's own address.
+_NOT_OUTPUT = frozenset({"plugins", "site_dir", "config_file_path", "strict", "dev_addr"})
+
+
+def _loaded_configuration(config: MkDocsConfig) -> dict:
+    return {key: _plain(config[key]) for key in config if key not in _NOT_OUTPUT}
+
+
+def _plain(value):
+    """A configuration value as data a digest takes: objects (our Markdown extensions, the theme's locale) by
+    their type or text, never by their address in memory."""
+    try:
+        stable_digest(value)
+        return value
+    except TypeError:
+        pass
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    text = str(value)
+    return text if " at 0x" not in text else type(value).__qualname__
 
 
 def _no_dirty_warning(record: logging.LogRecord) -> bool:
