@@ -56,7 +56,10 @@ class BuildRecord:
     search_files: dict[str, list[int]] = field(default_factory=dict)  # ... and its files' sizes and times
 
     def to_json(self) -> str:
-        return json.dumps({
+        return json.dumps(self._data(), ensure_ascii=False)
+
+    def _data(self) -> dict:
+        return {
             "version": RECORD_VERSION,
             "engine": self.engine,
             "outputs": {dest: [o.key, o.size, o.mtime_ns] for dest, o in self.outputs.items()},
@@ -64,7 +67,7 @@ class BuildRecord:
             "warnings": self.warnings,
             "search_manifest": self.search_manifest,
             "search_files": self.search_files,
-        }, ensure_ascii=False)
+        }
 
     @classmethod
     def from_json(cls, text: str) -> BuildRecord:
@@ -91,7 +94,8 @@ class BuildRecord:
     def write(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(path.name + ".partial")
-        partial.write_text(self.to_json(), encoding="utf-8")
+        with partial.open("w", encoding="utf-8") as stream:
+            json.dump(self._data(), stream, ensure_ascii=False)  # in pieces: the record holds every page's text
         os.replace(partial, path)
 
 
