@@ -200,21 +200,28 @@ def _links(sources: _Sources, found: ArticleLinks | None) -> tuple | None:
 
 # Anything in a body that may be a relative link to a file: Markdown has more ways to write a link
 # (references, footnotes, links broken over lines) than a scanner of lines sees, and MkDocs resolves them all.
-# A word with an ASCII extension, outside brackets, quotes and spaces; the part after # names a heading.
-_LINK_LIKE = re.compile(r"""[^\s()<>\[\]"'`|]+?\.[A-Za-z0-9]{1,8}(?:#[^\s()<>\[\]"'`|]*)?(?=[\s()<>\[\]"'`|]|$)""")
+# A word between brackets, quotes and spaces that ends in an ASCII extension (and maybe #heading).
+_WORD = re.compile(r"""[^\s()<>\[\]"'`|]+""")
+_LINK_LIKE = re.compile(r"[^#]*\.[A-Za-z0-9]{1,8}(?:#.*)?")
+_TARGETS: dict[tuple[str, str], list[tuple[str, bool]]] = {}
 
 
 def link_targets(body: str, source: str) -> list[tuple[str, bool]]:
     """Docs paths the body may link to, each with whether the link names a heading there: a generous
     superset of what MkDocs resolves (a word that is no link costs a look-up, a link missed a stale page)."""
+    if (known := _TARGETS.get((source, body))) is not None:  # the preview asks again after every save
+        return known
     found: dict[str, bool] = {}
-    for word in _LINK_LIKE.findall(body):
-        if is_external(word) or word.startswith(("#", "mailto:", "tel:")):
+    for word in _WORD.findall(body):
+        if not _LINK_LIKE.fullmatch(word) or is_external(word) or word.startswith(("#", "mailto:", "tel:")):
             continue
         path, _, anchor = word.partition("#")
         if (target := resolve(path, source)) is not None and target != ".":
             found[target] = found.get(target, False) or bool(anchor)
-    return sorted(found.items())
+    if len(_TARGETS) > 50_000:
+        _TARGETS.clear()
+    _TARGETS[source, body] = result = sorted(found.items())
+    return result
 
 
 def _article_digest(plan: SitePlan, view: SiteView, site: str, sources: _Sources, article: Article) -> str:
