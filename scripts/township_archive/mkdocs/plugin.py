@@ -412,7 +412,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     on_post_build = CombinedEvent(_publish_search, _redirects, _trim_offline, _announce_drafts, _record)
 
     def on_shutdown(self) -> None:
-        self.preview_search.stop()
+        self.preview_search.close()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.background_index is not None:
