@@ -104,6 +104,8 @@ class PreviewSearch:
         with tempfile.NamedTemporaryFile("wb", prefix="township-archive-search-", suffix=".pickle", delete=False) as batch:
             pickle.dump(documents, batch, protocol=pickle.HIGHEST_PROTOCOL)
         if _writer is None or not _writer.process.is_alive():
+            if _writer is not None:  # ended by an error: its untaken saves go
+                _writer.close()
             _writer = _Writer()
         _writer.submit(site, Path(batch.name))
         return True
