@@ -33,7 +33,6 @@ from ..problems import Problem, Severity, count_errors, display_path
 from ..progress import terminal_progress
 from ..safety.body import BodyPolicy, clean_body, removal_problems
 from ..safety.files import active_file_problems
-from ..search.background import BackgroundIndex
 from ..search.publish import SearchCollector, latest_manifest
 from ..settings import Settings
 from ..templating import SiteView
@@ -80,7 +79,6 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.page_warnings = PageWarnings()
         # The preview writes the search index after the pages, while the browser already shows the saved page.
         self.preview_search = PreviewSearch()
-        self.background_index: BackgroundIndex | None = None
         self.search_manifest: dict | None = None  # the index this build points at, for the record
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -135,7 +133,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             log.info(f"图片：新处理 {library.processed} 张，使用缓存 {library.cached} 张")
         self.figures.library = library
         self._report(problems, "内容检查")
-        self.search, self.search_manifest, self.background_index = SearchCollector(), None, None
+        self.search, self.search_manifest = SearchCollector(), None
         self.view = SiteView.from_plan(self.plan)
         if self.incremental:
             self.search_documents, self.page_warnings.found = {}, {}
@@ -276,13 +274,6 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             return None
         templating.install(env, self.view, self.settings.directory_urls)
         self.env = env
-        # Every page is read, so every search document is known: another process writes the index while
-        # this one draws the pages (not in the preview, which writes it after the pages, nor for --dirty).
-        self.background_index = None
-        if self._writes_search(config) and not self.serving and (self.incremental or not self.dirty):
-            self._gather_search_documents()
-            if not self._keep_search_index(Path(config.site_dir)):
-                self.background_index = BackgroundIndex(Path(config.site_dir), self.search.documents)
         return env
 
     def _writes_search(self, config: MkDocsConfig) -> bool:
@@ -325,23 +316,12 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def _publish_search(self, *, config: MkDocsConfig) -> None:
         if self._writes_search(config):
             site = Path(config.site_dir)
-            if self.search_manifest is not None:  # the last build's index, linked (on_env)
-                point_material_index(site, self.search_manifest)
-                return
-            if self.background_index is not None:
-                try:
-                    manifest = self.background_index.result()
-                except RuntimeError as error:
-                    raise PluginError(f"{error}。已发布的网站没有被改动。") from None
-                finally:
-                    self.background_index = None
-                point_material_index(site, manifest)
-                self.search_manifest = manifest
-                log.info(f"搜索索引：{manifest['documents']} 篇，{manifest['shards']} 个分片")
-                return
             if self.incremental:
                 self._gather_search_documents()
                 if self.serving and self.preview_search.start(site, self.search.documents):
+                    return
+                if self._keep_search_index(site):
+                    point_material_index(site, self.search_manifest)
                     return
             elif self.dirty and (manifest := latest_manifest(site)) is not None:
                 point_material_index(site, manifest)
@@ -415,9 +395,6 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.preview_search.close()
 
     def on_build_error(self, *, error: Exception) -> None:
-        if self.background_index is not None:
-            self.background_index.stop()
-            self.background_index = None
         logging.getLogger("mkdocs").removeHandler(self.page_warnings)
 
     @event_priority(-100)
