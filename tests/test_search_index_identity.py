@@ -358,6 +358,14 @@ def test_a_build_writes_the_index_file_by_file_byte_identical_to_the_original(tm
     assert not list((site / "search" / version).glob(".*"))
 
 
+def test_the_web_server_may_read_every_folder_and_file_of_the_index(tmp_path):
+    """nginx's workers are not the user who built the site: a folder made private (as mkdtemp makes them)
+    answered every search with 403."""
+    site, files = publish_once(tmp_path, many_documents(20))
+    for path in [site / "search" / files.version, *(site / "search" / files.version).rglob("*")]:
+        assert path.stat().st_mode & 0o005 == (0o005 if path.is_dir() else 0o004), path
+
+
 def test_an_empty_archive_and_one_page_are_written_as_the_original_writes_them(tmp_path):
     simplified = traditional_to_simplified()
     for n, docs in enumerate(([], [SearchDocument("a/", "曲樟", "曲樟乡的荔枝。")])):

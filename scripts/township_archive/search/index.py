@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 import pickle
 import re
 import shutil
@@ -229,6 +230,8 @@ def write_index(
         return _touch(root, last[1])
     root.mkdir(parents=True, exist_ok=True)
     partial_folder = Path(tempfile.mkdtemp(prefix=".partial-" if work is None else ".township-archive-search-", dir=work or root))
+    # mkdtemp's folder is the builder's alone (0700); renamed into the site, the web server's workers must read it.
+    os.chmod(partial_folder, 0o755)
     try:
         spill = partial_folder / ".spill"
         spill.mkdir()
