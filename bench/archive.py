@@ -401,11 +401,12 @@ def main() -> int:
                 with console.status(f"{name}：Lighthouse"):
                     figures["lighthouse"] = lighthouse(base + article)
                 if name == "ours":
-                    variant = next((ours / "site" / SECTIONS[0] / "wenzhang-0005").glob("*.960.avif")).name
+                    variant = next((ours / "site" / SECTIONS[0] / "wenzhang-0005").glob("*.960.avif"), None)
                     with console.status("wrk：文章页"):
                         figures["wrk_page"] = load_test(base + article, args.load_seconds)
-                    with console.status("wrk：图片"):
-                        figures["wrk_image"] = load_test(f"{base}{article}{variant}", args.load_seconds)
+                    if variant is not None:  # an archive generated with --images 0 has none
+                        with console.status("wrk：图片"):
+                            figures["wrk_image"] = load_test(f"{base}{article}{variant.name}", args.load_seconds)
         print_table(results, args)
         name = "last-archive-bench.json" if len(results) == 2 else f"last-archive-bench-{next(iter(results))}.json"
         (ROOT / "bench" / name).write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
