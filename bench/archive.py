@@ -419,7 +419,7 @@ def main() -> int:
 
 
 def print_table(results: dict, args) -> None:
-    table = Table(title=f"{args.articles} 篇文章、{args.articles * args.images} 张图片")
+    table = Table(title=f"{args.source} 的档案" if args.source else f"{args.articles} 篇文章、{args.articles * args.images} 张图片")
     columns = list(results)
     table.add_column("项目")
     for name in columns:
