@@ -55,9 +55,6 @@ class BuildRecord:
     search_manifest: dict | None = None  # the search index the build wrote (search/<version>/) ...
     search_files: dict[str, list[int]] = field(default_factory=dict)  # ... and its files' sizes and times
 
-    def to_json(self) -> str:
-        return json.dumps(self._data(), ensure_ascii=False)
-
     def _data(self) -> dict:
         return {
             "version": RECORD_VERSION,
