@@ -276,17 +276,6 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.env = env
         return env
 
-    def _writes_search(self, config: MkDocsConfig) -> bool:
-        return self.config.enabled and self.settings.archive_search and search_plugin(config) is not None
-
-    def _gather_search_documents(self) -> None:
-        if self.incremental:
-            # Kept pages were not rendered: their documents come from the record of the build that rendered them.
-            for src in self._kept_pages():
-                self.search_documents[src] = self.record.search.get(src)
-            self.search = SearchCollector()
-            for document in self.search_documents.values():
-                self.search.add(document)
 
     # After Material's search plugin, which rewrites page.content as a plain string: the templates
     # autoescape, so the body they print is the cleaned one, marked as the project's own HTML.
@@ -314,10 +303,15 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     # which inlines that index into search_index.js: our shards go in, and their address into the index.
     @event_priority(-50)
     def _publish_search(self, *, config: MkDocsConfig) -> None:
-        if self._writes_search(config):
+        if self.config.enabled and self.settings.archive_search and search_plugin(config) is not None:
             site = Path(config.site_dir)
             if self.incremental:
-                self._gather_search_documents()
+                # Kept pages were not rendered: their documents come from the record of the build that rendered them.
+                for src in self._kept_pages():
+                    self.search_documents[src] = self.record.search.get(src)
+                self.search = SearchCollector()
+                for document in self.search_documents.values():
+                    self.search.add(document)
                 if self.serving and self.preview_search.start(site, self.search.documents):
                     return
                 if self._keep_search_index(site):
